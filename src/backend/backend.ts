@@ -1,0 +1,195 @@
+import type { DType, TypedArray } from './dtype.js';
+
+/** A shape as kernels see it: one size per dimension. */
+type Shape = readonly number[];
+
+/**
+ * The kernel interface. A backend allocates storage and runs kernels on flat typed arrays with
+ * shapes and strides; it never allocates tensors and never checks user input (ops do that).
+ * Every kernel writes into an `out` array that the caller allocated with `alloc`.
+ */
+export interface Backend {
+  /** The name `setBackend` selects it by. */
+  readonly name: string;
+  /** A zero-filled array of `size` elements of `dtype`, in this backend's memory. */
+  alloc(dtype: DType, size: number): TypedArray;
+
+  /** out[i] = op(x[i]); `copy` converts between dtypes. */
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
+  /** out = op(a, b) over `shape`, reading a and b through broadcast strides. */
+  binary(op: BinaryOp, a: Strided, b: Strided, out: TypedArray, shape: Shape): void;
+  /** out = cond ? a : b over `shape`, each operand read through its strides. */
+  where(cond: Strided, a: Strided, b: Strided, out: TypedArray, shape: Shape): void;
+  /** Copies a strided view of `shape` into contiguous `out` (permute, slice, expand, cast). */
+  copy(src: Strided, out: TypedArray, shape: Shape): void;
+
+  /** Reduces the middle axis of x viewed as [outer, size, inner] into out [outer, inner]. */
+  reduce(op: ReduceOp, x: TypedArray, dims: ReduceDims, out: TypedArray): void;
+  /** Index of the first max (or min) along the middle axis of [outer, size, inner]. */
+  argReduce(op: 'max' | 'min', x: TypedArray, dims: ReduceDims, out: Int32Array): void;
+
+  /** Batched matrix product with optional transposes, batch strides and accumulation. */
+  matmul(args: MatmulArgs): void;
+
+  /** Unfolds sliding windows: x [N, C, ...in] into cols [N, C·∏kernel, ∏out] (zero padding). */
+  im2col(x: TypedArray, geom: ConvGeometry, cols: TypedArray): void;
+  /** The adjoint of im2col: adds each column entry back to its input position. */
+  col2im(cols: TypedArray, geom: ConvGeometry, out: TypedArray): void;
+
+  /** Max over each window: x [planes, ...in] → out [planes, ...out] and flat in-plane argmax. */
+  windowMax(x: TypedArray, geom: WindowGeometry, out: TypedArray, argmax: Int32Array): void;
+  /** Sum over each window: x [planes, ...in] → out [planes, ...out]. */
+  windowSum(x: TypedArray, geom: WindowGeometry, out: TypedArray): void;
+  /** The adjoint of windowSum: adds each output gradient to every position of its window. */
+  windowSumBackward(gout: TypedArray, geom: WindowGeometry, gin: TypedArray): void;
+
+  /** out[o, j, i] = x[o, index[o, j, i], i] with x [outer, size, inner], index [outer, count, inner]. */
+  gather(x: TypedArray, index: Int32Array, dims: GatherDims, out: TypedArray): void;
+  /** The adjoint of gather: out[o, index[o, j, i], i] += src[o, j, i]. */
+  scatterAdd(src: TypedArray, index: Int32Array, dims: GatherDims, out: TypedArray): void;
+
+  /** Linear resampling along the middle axis of [outer, inSize, inner] (see AxisMap). */
+  resample(x: TypedArray, dims: ResampleDims, map: AxisMap, out: TypedArray): void;
+  /** The adjoint of resample: scatters output gradients back through the same taps. */
+  resampleBackward(gout: TypedArray, dims: ResampleDims, map: AxisMap, gin: TypedArray): void;
+}
+
+/** Elementwise functions of one argument. */
+export type UnaryOp =
+  | 'copy'
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'sqrt'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'erf'
+  | 'relu'
+  | 'floor'
+  | 'ceil'
+  | 'round';
+
+/** Elementwise functions of two arguments; comparisons write 1 or 0. */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge';
+
+/** Reductions along one (collapsed) axis. */
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** A strided read of an array: element at index (i0, i1, ...) is data[offset + Σ ik·strides[k]]. */
+export interface Strided {
+  data: TypedArray;
+  offset: number;
+  strides: readonly number[];
+}
+
+/** x viewed as [outer, size, inner]; the middle axis is reduced. */
+export interface ReduceDims {
+  outer: number;
+  size: number;
+  inner: number;
+}
+
+/** x viewed as [outer, size, inner] and index/out as [outer, count, inner]. */
+export interface GatherDims {
+  outer: number;
+  size: number;
+  count: number;
+  inner: number;
+}
+
+/** One operand of matmul: its array, where it starts, and the distance between batch entries. */
+export interface MatmulOperand {
+  data: TypedArray;
+  offset: number;
+  /** Elements between consecutive batch entries; 0 reuses one matrix for the whole batch. */
+  batchStride: number;
+}
+
+/**
+ * out[b] (+)= op(a[b]) · op(b[b]) for b < batch, where op(a) is m×k and op(b) is k×n.
+ * A transposed operand is stored k×m (a) or n×k (b). All matrices are row-major and dense.
+ */
+export interface MatmulArgs {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  a: MatmulOperand;
+  b: MatmulOperand;
+  out: MatmulOperand;
+  transA: boolean;
+  transB: boolean;
+  /** Add into out instead of overwriting it (several batch entries may then share one out). */
+  accumulate: boolean;
+}
+
+/**
+ * Geometry of a sliding-window product over d spatial dims. Output position o along dim i reads
+ * input o·stride[i] − padBefore[i] + j·dilation[i] for j < kernel[i]; positions outside the input
+ * read zero. outSize is given (asymmetric padding is implied by it).
+ */
+export interface ConvGeometry {
+  batch: number;
+  channels: number;
+  inSize: readonly number[];
+  outSize: readonly number[];
+  kernel: readonly number[];
+  stride: readonly number[];
+  padBefore: readonly number[];
+  dilation: readonly number[];
+}
+
+/** Per spatial dim, output o reads input start[o] + j·step for j < count[o] (all in range). */
+export interface WindowAxis {
+  inSize: number;
+  outSize: number;
+  start: Int32Array;
+  count: Int32Array;
+  step: number;
+}
+
+/** Pooling windows over `planes` independent planes (N·C), one WindowAxis per spatial dim. */
+export interface WindowGeometry {
+  planes: number;
+  axes: readonly WindowAxis[];
+}
+
+/** x viewed as [outer, inSize, inner], out as [outer, outSize, inner]. */
+export interface ResampleDims {
+  outer: number;
+  inSize: number;
+  outSize: number;
+  inner: number;
+}
+
+/**
+ * A sparse linear map along one axis: out[o] = Σ_t weight[o·taps+t] · x[index[o·taps+t]], where a
+ * negative index reads the constant `fill` instead (constant padding). Covers padding modes,
+ * nearest/linear/cubic interpolation and cropping with one kernel and its adjoint.
+ */
+export interface AxisMap {
+  taps: number;
+  index: Int32Array;
+  weight: Float64Array;
+  fill: number;
+}

@@ -1,0 +1,17 @@
+/**
+ * fovea: convolutional neural networks in TypeScript.
+ *
+ * @example
+ * import { randn, conv2d, crossEntropy, tensor } from 'fovea';
+ */
+export type { DType, TypedArray } from './backend/dtype.js';
+export type { Backend } from './backend/backend.js';
+export { FoveaError } from './tensor/errors.js';
+export type { Shape } from './tensor/shape.js';
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export * from './tensor/create.js';
+export * from './tensor/init.js';
+export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
+export { getBackend, registerBackend, setBackend } from './tensor/backend-registry.js';
+export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
+export * from './ops/index.js';

@@ -1,0 +1,201 @@
+import type { ReduceDims, ReduceOp } from '../backend/backend.js';
+import { isFloat } from '../backend/dtype.js';
+import { record } from '../autograd/node.js';
+import { getBackend } from '../tensor/backend-registry.js';
+import { check, fmt } from '../tensor/errors.js';
+import { normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { add, div, mul, sub } from './arithmetic.js';
+import { cast } from './cast.js';
+import { eq, where } from './compare.js';
+import { expand, permute } from './permute.js';
+import { reshape } from './reshape.js';
+import { exp, log, sqrt } from './unary.js';
+import { checkFloat, empty } from './util.js';
+
+/** Which axes a reduction covers: one axis, several, or all (undefined). */
+export type Dims = number | readonly number[] | undefined;
+
+/** The sorted, distinct, non-negative axes that `dim` names for a tensor of `ndim` dimensions. */
+export function reducedAxes(dim: Dims, ndim: number, op: string): number[] {
+  if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof dim === 'number' ? [dim] : dim;
+  const axes = [...new Set(list.map((d) => normalizeAxis(d, ndim, op)))].sort((a, b) => a - b);
+  return axes;
+}
+
+/** The shape after reducing `axes`, kept as size-1 dims or dropped. */
+function reducedShape(
+  shape: readonly number[],
+  axes: readonly number[],
+  keepdim: boolean,
+): number[] {
+  return keepdim
+    ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !axes.includes(i));
+}
+
+/**
+ * Views x as [outer, size, inner] with the reduced axes in the middle: directly when they are
+ * adjacent, else after moving them last (a copy).
+ */
+function asReduceDims(x: Tensor, axes: readonly number[]): { src: Tensor; dims: ReduceDims } {
+  const prod = (list: readonly number[]) => list.reduce((a, b) => a * b, 1);
+  const first = axes[0] ?? 0;
+  const last = axes[axes.length - 1] ?? -1;
+  if (axes.length === 0 || last - first + 1 === axes.length) {
+    return {
+      src: x,
+      dims: {
+        outer: prod(x.shape.slice(0, first)),
+        size: prod(x.shape.slice(first, last + 1)),
+        inner: prod(x.shape.slice(last + 1)),
+      },
+    };
+  }
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const src = permute(x.detach(), [...kept, ...axes]);
+  return {
+    src,
+    dims: {
+      outer: prod(kept.map((i) => x.shape[i])),
+      size: prod(axes.map((i) => x.shape[i])),
+      inner: 1,
+    },
+  };
+}
+
+function runReduce(
+  op: ReduceOp,
+  x: Tensor,
+  axes: readonly number[],
+  keepdim: boolean,
+  name: string,
+): Tensor {
+  check(
+    op === 'sum' || axes.every((a) => x.shape[a] > 0),
+    name,
+    () => `cannot take ${op} over an empty dimension (shape ${fmt(x.shape)})`,
+  );
+  const { src, dims } = asReduceDims(x, axes);
+  const dtype = op === 'sum' && !isFloat(x.dtype) ? 'int32' : x.dtype;
+  const out = empty(reducedShape(x.shape, axes, keepdim), dtype);
+  getBackend().reduce(op, src.data, dims, out.data);
+  return out;
+}
+
+/** Broadcasts a reduced gradient back over the reduced axes. */
+function spread(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
+  return expand(reshape(g, reducedShape(x.shape, axes, true)), x.shape);
+}
+
+/**
+ * Sum over `dim` (all axes when omitted), as `torch.sum`; integer tensors sum to int32.
+ * Shape: x's shape without the reduced axes (kept as 1 with keepdim).
+ */
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const axes = reducedAxes(dim, x.ndim, 'sum');
+  const out = runReduce('sum', x, axes, keepdim, 'sum');
+  return record('sum', out, [x], (g) => [spread(g, x, axes)]);
+}
+
+/** Mean over `dim` (all axes when omitted). Shape: as `sum`. */
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkFloat(x, 'mean');
+  const axes = reducedAxes(dim, x.ndim, 'mean');
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  return div(sum(x, axes, keepdim), count);
+}
+
+function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const axes = reducedAxes(dim, x.ndim, op);
+  const out = runReduce(op, x, axes, keepdim, op);
+  return record(op, out, [x], (g) => {
+    // Ties share the gradient equally, as torch.amax/amin do.
+    const winners = cast(eq(x, spread(out.detach(), x, axes)), g.dtype);
+    const share = div(winners, spread(sum(winners, axes, true), x, axes));
+    return [mul(share, spread(g, x, axes))];
+  });
+}
+
+/** Maximum over `dim` (all axes when omitted), as `torch.amax`. Shape: as `sum`. */
+export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return extremum('max', x, dim, keepdim);
+}
+
+/** Minimum over `dim` (all axes when omitted), as `torch.amin`. Shape: as `sum`. */
+export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return extremum('min', x, dim, keepdim);
+}
+
+function argExtremum(
+  op: 'max' | 'min',
+  x: Tensor,
+  dim: number | undefined,
+  keepdim: boolean,
+): Tensor {
+  const name = op === 'max' ? 'argmax' : 'argmin';
+  const flat = dim === undefined ? reshape(x.detach(), [x.size]) : x;
+  const axis = dim === undefined ? 0 : normalizeAxis(dim, x.ndim, name);
+  check(
+    flat.shape[axis] > 0,
+    name,
+    () => `cannot take ${name} over an empty dimension (shape ${fmt(x.shape)})`,
+  );
+  const { dims } = asReduceDims(flat, [axis]);
+  const shape =
+    dim === undefined
+      ? keepdim
+        ? x.shape.map(() => 1)
+        : []
+      : reducedShape(x.shape, [axis], keepdim);
+  const out = empty(shape, 'int32');
+  getBackend().argReduce(op, flat.data, dims, out.data as Int32Array);
+  return out;
+}
+
+/** Index of the first maximum along `dim` (of the flattened tensor when omitted), int32. */
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtremum('max', x, dim, keepdim);
+}
+
+/** Index of the first minimum along `dim` (of the flattened tensor when omitted), int32. */
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtremum('min', x, dim, keepdim);
+}
+
+/** Options of `variance` and `std`. */
+export interface VarianceOptions {
+  /** Subtracted from the count in the divisor: 1 (default) is Bessel's unbiased estimate. */
+  correction?: number;
+  keepdim?: boolean;
+}
+
+/** Variance over `dim` (all axes when omitted), as `torch.var`. Shape: as `sum`. */
+export function variance(x: Tensor, dim?: Dims, options: VarianceOptions = {}): Tensor {
+  checkFloat(x, 'var');
+  const axes = reducedAxes(dim, x.ndim, 'var');
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const centered = sub(x, mean(x, axes, true));
+  const divisor = Math.max(0, count - (options.correction ?? 1));
+  return div(sum(mul(centered, centered), axes, options.keepdim ?? false), divisor);
+}
+
+/** Standard deviation over `dim` (all axes when omitted), as `torch.std`. Shape: as `sum`. */
+export function std(x: Tensor, dim?: Dims, options: VarianceOptions = {}): Tensor {
+  return sqrt(variance(x, dim, options));
+}
+
+/**
+ * log Σ exp(x) over `dim`, computed stably by subtracting the maximum first.
+ * Shape: as `sum`.
+ */
+export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkFloat(x, 'logsumexp');
+  const axes = reducedAxes(dim, x.ndim, 'logsumexp');
+  const m = max(x.detach(), axes, true);
+  // An all −∞ (or ±∞) slice would give ∞ − ∞; shift those by 0 instead.
+  const shift = where(eq(sub(m, m), 0), m, 0);
+  const out = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
+  return keepdim ? out : reshape(out, reducedShape(x.shape, axes, false));
+}
