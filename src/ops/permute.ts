@@ -2,7 +2,6 @@ import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
 import {
-  broadcastShapes,
   broadcastStrides,
   contiguousStrides,
   normalizeAxis,
@@ -60,8 +59,9 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 export function expand(x: Tensor, shape: Shape): Tensor {
   const lead = shape.length - x.ndim;
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
+  const fits = lead >= 0 && x.shape.every((d, i) => d === target[i + lead] || d === 1);
   check(
-    lead >= 0 && sameShape(broadcastShapes(x.shape, target, 'expand'), target),
+    fits,
     'expand',
     () => `cannot expand ${fmt(x.shape)} to ${fmt(shape)}: only size-1 dims can grow`,
   );
