@@ -50,7 +50,7 @@ export function tourCommand(print: (line: string) => void): void {
   };
 
   const lr = 0.1;
-  for (let step = 1; step <= 40; step++) {
+  for (let step = 1; step <= 100; step++) {
     const { images, labels } = bars(32);
     const loss = crossEntropy(forward(images), labels);
     loss.backward();
@@ -60,7 +60,7 @@ export function tourCommand(print: (line: string) => void): void {
         p.zeroGrad();
       }
     });
-    if (step % 10 === 0) print(`step ${step}: loss ${loss.item().toFixed(4)}`);
+    if (step % 20 === 0) print(`step ${step}: loss ${loss.item().toFixed(4)}`);
   }
 
   const test = bars(200);

@@ -1001,7 +1001,8 @@ def save(path: Path, t: torch.Tensor) -> None:
     """Write float tensors as float32, integer tensors as int64."""
     a = t.detach().cpu().numpy()
     a = a.astype(np.int64 if np.issubdtype(a.dtype, np.integer) else np.float32)
-    np.save(path, np.ascontiguousarray(a))
+    # np.ascontiguousarray would turn a 0-d array (a reduced loss) into shape (1,).
+    np.save(path, np.require(a, requirements="C"))
 
 
 def build_case(name: str, make: Callable[[], Spec], root: Path) -> Spec:

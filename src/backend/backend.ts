@@ -159,7 +159,10 @@ export interface ConvGeometry {
   dilation: readonly number[];
 }
 
-/** Per spatial dim, output o reads input start[o] + j·step for j < count[o] (all in range). */
+/**
+ * Per spatial dim, output o reads input start[o] + j·step for j < count[o] (all in range; ops
+ * never pass an empty window, count[o] ≥ 1).
+ */
 export interface WindowAxis {
   inSize: number;
   outSize: number;

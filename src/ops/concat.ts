@@ -15,6 +15,11 @@ import { empty } from './util.js';
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   check(tensors.length > 0, 'concat', () => 'expected at least one tensor');
   const first = tensors[0];
+  check(
+    first.ndim > 0,
+    'concat',
+    () => 'cannot concatenate 0-d tensors (they have no dim to join along); use stack',
+  );
   const axis = normalizeAxis(dim, first.ndim, 'concat');
   tensors.forEach((t, i) =>
     check(

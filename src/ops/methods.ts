@@ -26,6 +26,8 @@ import {
 import { flatten, reshape, squeeze, unsqueeze } from './reshape.js';
 import { narrow, select, slice } from './slice.js';
 import { abs, clamp, exp, log, neg, sigmoid, sqrt, square, tanh } from './unary.js';
+import { relu } from './activation.js';
+import { logSoftmax, softmax } from './softmax.js';
 import type { TensorLike } from './util.js';
 
 declare module '../tensor/tensor.js' {
@@ -52,6 +54,9 @@ declare module '../tensor/tensor.js' {
     tanh(): Tensor;
     sigmoid(): Tensor;
     clamp(min?: number, max?: number): Tensor;
+    relu(): Tensor;
+    softmax(dim?: number): Tensor;
+    logSoftmax(dim?: number): Tensor;
     sum(dim?: Dims, keepdim?: boolean): Tensor;
     mean(dim?: Dims, keepdim?: boolean): Tensor;
     max(dim?: Dims, keepdim?: boolean): Tensor;
@@ -146,6 +151,15 @@ const methods: ThisType<Tensor> & Record<string, (this: Tensor, ...args: never[]
   },
   clamp(lo?: number, hi?: number) {
     return clamp(this, lo, hi);
+  },
+  relu() {
+    return relu(this);
+  },
+  softmax(dim?: number) {
+    return softmax(this, dim);
+  },
+  logSoftmax(dim?: number) {
+    return logSoftmax(this, dim);
   },
   sum(dim?: Dims, keepdim?: boolean) {
     return sum(this, dim, keepdim);

@@ -48,6 +48,8 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
     normalizeAxis(dim0, x.ndim, 'transpose'),
     normalizeAxis(dim1, x.ndim, 'transpose'),
   ];
+  // Also covers a 0-d tensor, whose only axis (0 or −1) has no entry in dims to swap.
+  if (a === b) return x;
   [dims[a], dims[b]] = [dims[b], dims[a]];
   return permute(x, dims);
 }
@@ -59,7 +61,10 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 export function expand(x: Tensor, shape: Shape): Tensor {
   const lead = shape.length - x.ndim;
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
-  const fits = lead >= 0 && x.shape.every((d, i) => d === target[i + lead] || d === 1);
+  const fits =
+    lead >= 0 &&
+    target.every((d) => Number.isInteger(d) && d >= 0) &&
+    x.shape.every((d, i) => d === target[i + lead] || d === 1);
   check(
     fits,
     'expand',

@@ -54,7 +54,7 @@ describe('fovea fixtures (the command)', () => {
     saveNpy(join(dir, 'bad', out), tensor([[0.5]]));
     const result = run(dir);
     assert.equal(result.status, 1);
-    assert.match(result.stdout, /FAIL bad: output: shape \[1,1\], expected/);
+    assert.match(result.stdout, /FAIL bad: output: shape \[3,4,5\], expected \[1,1\]/);
     assert.doesNotMatch(result.stdout, /FAIL good/);
     assert.match(result.stdout, /^1 passed, 1 failed$/m);
   });

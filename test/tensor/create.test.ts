@@ -90,7 +90,10 @@ describe('random', () => {
     assert.ok(Math.abs(mean(Array.from(n, (v) => v * v)) - 1) < 0.05);
     const ints = randint(-2, 3, [5000], { generator: g });
     assert.equal(ints.dtype, 'int32');
-    assert.deepEqual([...new Set(ints.data)].sort((a, b) => a - b), [-2, -1, 0, 1, 2]);
+    assert.deepEqual(
+      [...new Set(ints.data)].sort((a, b) => a - b),
+      [-2, -1, 0, 1, 2],
+    );
   });
 
   it('initialises weights with the scale PyTorch uses', () => {

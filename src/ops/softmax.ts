@@ -1,0 +1,35 @@
+import { normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { sub } from './arithmetic.js';
+import { logsumexp } from './reduce.js';
+import { reshape } from './reshape.js';
+import { exp } from './unary.js';
+import { checkFloat } from './util.js';
+
+/**
+ * log(softmax(x)) along `dim`: x − log Σ_dim exp(x), as `F.log_softmax(x, dim)`. Stable: the
+ * log-sum-exp subtracts the maximum first. `dim` defaults to the last dim (PyTorch asks for it
+ * explicitly; pass 1 for [N, C, ...] logits). Shape: unchanged.
+ *
+ * @example logSoftmax(logits, 1) // [N, C]: log-probabilities of each row
+ */
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  checkFloat(x, 'logSoftmax');
+  const axis = normalizeAxis(dim, x.ndim, 'logSoftmax');
+  // A 0-d tensor is a single entry along its one implicit dim, as PyTorch treats it.
+  if (x.ndim === 0) return reshape(logSoftmax(reshape(x, [1]), 0), []);
+  return sub(x, logsumexp(x, axis, true));
+}
+
+/**
+ * exp(x) / Σ_dim exp(x) along `dim`, as `F.softmax(x, dim)`: entries along `dim` are positive and
+ * sum to 1. Computed as exp(logSoftmax(x, dim)), so it is stable for large logits. `dim` defaults
+ * to the last dim. Shape: unchanged.
+ *
+ * @example softmax(tensor([[1, 2, 3]]), 1) // [[0.090, 0.245, 0.665]]
+ */
+export function softmax(x: Tensor, dim = -1): Tensor {
+  checkFloat(x, 'softmax');
+  const axis = normalizeAxis(dim, x.ndim, 'softmax');
+  return exp(logSoftmax(x, axis));
+}
