@@ -91,9 +91,10 @@ export function split(x: Tensor, size: number | readonly number[], dim = 0): Ten
   } else {
     sizes = [...size];
     check(
-      sizes.reduce((a, b) => a + b, 0) === n,
+      sizes.every((s) => Number.isInteger(s) && s >= 0) && sizes.reduce((a, b) => a + b, 0) === n,
       'split',
-      () => `sizes [${sizes.join(', ')}] must add up to dim ${dim} of size ${n}`,
+      () =>
+        `sizes [${sizes.join(', ')}] must be non-negative integers adding up to dim ${dim} of size ${n}`,
     );
   }
   let start = 0;

@@ -42,9 +42,14 @@ export function pad(x: Tensor, pad: readonly number[], options: PadOptions = {})
       () => `padding (${before}, ${after}) leaves dim ${axis} of ${fmt(x.shape)} negative`,
     );
     if (mode !== 'constant') {
+      check(
+        n > 0,
+        'pad',
+        () => `${mode} padding needs a non-empty dim ${axis}, got shape ${fmt(x.shape)}`,
+      );
       const limit = mode === 'reflect' ? n - 1 : mode === 'circular' ? n : Infinity;
       check(
-        n > 0 && Math.max(before, after) <= limit,
+        Math.max(before, after) <= limit,
         'pad',
         () =>
           `${mode} padding (${before}, ${after}) must be at most ${limit} for dim ${axis} of size ${n} (shape ${fmt(x.shape)})`,

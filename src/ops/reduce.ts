@@ -20,7 +20,8 @@ export type Dims = number | readonly number[] | undefined;
 export function reducedAxes(dim: Dims, ndim: number, op: string): number[] {
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dim === 'number' ? [dim] : dim;
-  const axes = [...new Set(list.map((d) => normalizeAxis(d, ndim, op)))].sort((a, b) => a - b);
+  const axes = list.map((d) => normalizeAxis(d, ndim, op)).sort((a, b) => a - b);
+  check(new Set(axes).size === axes.length, op, () => `dims [${list.join(', ')}] name a dim twice`);
   return axes;
 }
 

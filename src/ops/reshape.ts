@@ -13,6 +13,11 @@ function resolveShape(x: Tensor, shape: Shape): number[] {
       `invalid target shape ${fmt(shape)}: sizes must be non-negative integers with at most one -1`,
   );
   const known = numel(shape.filter((d) => d !== -1));
+  check(
+    unknown === 0 || known > 0,
+    'reshape',
+    () => `the -1 in ${fmt(shape)} is ambiguous: the other sizes multiply to 0`,
+  );
   const resolved = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
   check(
     numel(resolved) === x.size && resolved.every(Number.isInteger),

@@ -16,6 +16,11 @@ export function slice(x: Tensor, dim: number, start = 0, end = Infinity, step = 
     'slice',
     () => `step must be a positive integer, got ${step}`,
   );
+  check(
+    [start, end].every((i) => Number.isInteger(i) || Math.abs(i) === Infinity),
+    'slice',
+    () => `start and end must be integers, got ${start} and ${end}`,
+  );
   const n = x.shape[axis];
   const clampIndex = (i: number) => Math.min(n, Math.max(0, i < 0 ? i + n : i));
   const [s, e] = [clampIndex(start), clampIndex(end)];

@@ -37,11 +37,45 @@ function reduction(
         call: () => call(r([2, 3]), 2),
         message: /axis 2 is out of range/,
       },
+      {
+        label: 'a dim named twice',
+        call: () => call(r([2, 3]), [1, -1]),
+        message: /dims \[1, -1\] name a dim twice/,
+      },
     ],
   };
 }
 
+/** Bad calls of the shape ops that PyTorch also refuses. */
+export const shapeErrors: OpInfo = {
+  name: 'shape op errors',
+  samples: () => [],
+  errors: () => [
+    {
+      label: 'reshape with an ambiguous -1',
+      call: () => F.reshape(F.zeros([0, 3]), [-1, 0]),
+      message: /reshape: the -1 in \[-1,0\] is ambiguous/,
+    },
+    {
+      label: 'slice with a fractional start',
+      call: () => F.slice(r([5]), 0, 1.5, 4),
+      message: /slice: start and end must be integers, got 1.5 and 4/,
+    },
+    {
+      label: 'split with a negative size',
+      call: () => F.split(r([4]), [5, -1]),
+      message: /split: sizes \[5, -1\] must be non-negative integers adding up to dim 0 of size 4/,
+    },
+    {
+      label: 'replicate padding of an empty dim',
+      call: () => F.pad(F.zeros([2, 0]), [1, 1], { mode: 'replicate' }),
+      message: /pad: replicate padding needs a non-empty dim 1, got shape \[2,0\]/,
+    },
+  ],
+};
+
 export const coreOps: OpInfo[] = [
+  shapeErrors,
   {
     name: 'add',
     samples: binarySamples(F.add),
