@@ -149,7 +149,7 @@ function compare(
   let worstError = 0;
   for (let i = 0; i < expected.size; i++) {
     const [a, e] = [actual.data[i], expected.data[i]];
-    if (Number.isNaN(a) && Number.isNaN(e)) continue;
+    if (a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
     const error = Math.abs(a - e);
     const excess = error - (atol + rtol * Math.abs(e));
     if (!(excess <= 0) && (worst < 0 || error > worstError || Number.isNaN(error))) {

@@ -4,11 +4,11 @@ import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
 import { normalizeAxis } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sub } from './arithmetic.js';
 import { cast } from './cast.js';
 import { eq, where } from './compare.js';
-import { expand, permute } from './permute.js';
+import { expand } from './permute.js';
 import { reshape } from './reshape.js';
 import { exp, log, sqrt } from './unary.js';
 import { checkFloat, empty } from './util.js';
@@ -21,6 +21,8 @@ export function reducedAxes(dim: Dims, ndim: number, op: string): number[] {
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dim === 'number' ? [dim] : dim;
   const axes = list.map((d) => normalizeAxis(d, ndim, op)).sort((a, b) => a - b);
+  // A 0-d tensor accepts dim 0 or -1, as PyTorch does; there is nothing to reduce.
+  if (ndim === 0) return [];
   check(new Set(axes).size === axes.length, op, () => `dims [${list.join(', ')}] name a dim twice`);
   return axes;
 }
@@ -36,34 +38,26 @@ function reducedShape(
     : shape.filter((_, i) => !axes.includes(i));
 }
 
-/**
- * Views x as [outer, size, inner] with the reduced axes in the middle: directly when they are
- * adjacent, else after moving them last (a copy).
- */
-function asReduceDims(x: Tensor, axes: readonly number[]): { src: Tensor; dims: ReduceDims } {
-  const prod = (list: readonly number[]) => list.reduce((a, b) => a * b, 1);
-  const first = axes[0] ?? 0;
-  const last = axes[axes.length - 1] ?? -1;
-  if (axes.length === 0 || last - first + 1 === axes.length) {
-    return {
-      src: x,
-      dims: {
-        outer: prod(x.shape.slice(0, first)),
-        size: prod(x.shape.slice(first, last + 1)),
-        inner: prod(x.shape.slice(last + 1)),
-      },
-    };
-  }
-  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const src = permute(x.detach(), [...kept, ...axes]);
+const prod = (list: readonly number[]) => list.reduce((a, b) => a * b, 1);
+
+/** x's shape viewed as [outer, size, inner] around the adjacent axes first..last. */
+function middleDims(shape: readonly number[], first: number, last: number): ReduceDims {
   return {
-    src,
-    dims: {
-      outer: prod(kept.map((i) => x.shape[i])),
-      size: prod(axes.map((i) => x.shape[i])),
-      inner: 1,
-    },
+    outer: prod(shape.slice(0, first)),
+    size: prod(shape.slice(first, last + 1)),
+    inner: prod(shape.slice(last + 1)),
   };
+}
+
+/** Maximal runs of adjacent axes, e.g. [0, 2, 3] → [[0, 0], [2, 3]]. */
+function adjacentRuns(axes: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const a of axes) {
+    const run = runs[runs.length - 1];
+    if (run && run[1] === a - 1) run[1] = a;
+    else runs.push([a, a]);
+  }
+  return runs;
 }
 
 function runReduce(
@@ -78,11 +72,21 @@ function runReduce(
     name,
     () => `cannot take ${op} over an empty dimension (shape ${fmt(x.shape)})`,
   );
-  const { src, dims } = asReduceDims(x, axes);
   const dtype = op === 'sum' && !isFloat(x.dtype) ? 'int32' : x.dtype;
-  const out = empty(reducedShape(x.shape, axes, keepdim), dtype);
-  getBackend().reduce(op, src.data, dims, out.data);
-  return out;
+  // Each run of adjacent axes is one [outer, size, inner] reduction (sums of sums, maxima of
+  // maxima), so non-adjacent axes such as batch norm's [0, 2, 3] need no transposing copy.
+  let src = x;
+  const shape = [...x.shape];
+  const runs = adjacentRuns(axes).reverse();
+  if (runs.length === 0) runs.push([0, -1]);
+  for (const [first, last] of runs) {
+    const dims = middleDims(shape, first, last);
+    for (let a = first; a <= last; a++) shape[a] = 1;
+    const out = empty(shape, dtype);
+    getBackend().reduce(op, src.data, dims, out.data);
+    src = out;
+  }
+  return new Tensor(src.data, reducedShape(x.shape, axes, keepdim), dtype);
 }
 
 /** Broadcasts a reduced gradient back over the reduced axes. */
@@ -143,7 +147,7 @@ function argExtremum(
     name,
     () => `cannot take ${name} over an empty dimension (shape ${fmt(x.shape)})`,
   );
-  const { dims } = asReduceDims(flat, [axis]);
+  const dims = middleDims(flat.shape, axis, axis);
   const shape =
     dim === undefined
       ? keepdim

@@ -1,55 +1,92 @@
 import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import { erf } from './erf.js';
-import { forEachRow, innerStride } from './strided.js';
+import { forEachRow } from './strided.js';
 
-const unaryFns: Record<UnaryOp, (x: number) => number> = {
-  copy: (x) => x,
-  neg: (x) => -x,
-  abs: Math.abs,
-  sign: Math.sign,
-  exp: Math.exp,
-  expm1: Math.expm1,
-  log: Math.log,
-  log1p: Math.log1p,
-  sqrt: Math.sqrt,
-  reciprocal: (x) => 1 / x,
-  sin: Math.sin,
-  cos: Math.cos,
-  tanh: Math.tanh,
-  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  erf,
-  relu: (x) => (x > 0 ? x : x === x ? 0 : x),
-  floor: Math.floor,
-  ceil: Math.ceil,
-  // Round half to even, as PyTorch does.
-  round: (x) => {
-    const r = Math.round(x);
-    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-  },
-};
+// One switch per element on a loop-invariant op: small and monomorphic, so the engine inlines
+// it into the loops below (a table of closures would be a megamorphic call per element).
 
-const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: Math.pow,
-  // NaN wins, as in torch.maximum/minimum.
-  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
-  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
-  eq: (a, b) => +(a === b),
-  ne: (a, b) => +(a !== b),
-  lt: (a, b) => +(a < b),
-  le: (a, b) => +(a <= b),
-  gt: (a, b) => +(a > b),
-  ge: (a, b) => +(a >= b),
-};
+function unaryValue(op: UnaryOp, x: number): number {
+  switch (op) {
+    case 'copy':
+      return x;
+    case 'neg':
+      return -x;
+    case 'abs':
+      return Math.abs(x);
+    case 'sign':
+      return Math.sign(x);
+    case 'exp':
+      return Math.exp(x);
+    case 'expm1':
+      return Math.expm1(x);
+    case 'log':
+      return Math.log(x);
+    case 'log1p':
+      return Math.log1p(x);
+    case 'sqrt':
+      return Math.sqrt(x);
+    case 'reciprocal':
+      return 1 / x;
+    case 'sin':
+      return Math.sin(x);
+    case 'cos':
+      return Math.cos(x);
+    case 'tanh':
+      return Math.tanh(x);
+    case 'sigmoid':
+      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    case 'erf':
+      return erf(x);
+    case 'relu':
+      return x > 0 ? x : x === x ? 0 : x;
+    case 'floor':
+      return Math.floor(x);
+    case 'ceil':
+      return Math.ceil(x);
+    case 'round': {
+      // Round half to even, as PyTorch does.
+      const r = Math.round(x);
+      return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+    }
+  }
+}
+
+function binaryValue(op: BinaryOp, a: number, b: number): number {
+  switch (op) {
+    case 'add':
+      return a + b;
+    case 'sub':
+      return a - b;
+    case 'mul':
+      return a * b;
+    case 'div':
+      return a / b;
+    case 'pow':
+      return Math.pow(a, b);
+    // NaN wins, as in torch.maximum/minimum.
+    case 'maximum':
+      return a !== a || b !== b ? NaN : a > b ? a : b;
+    case 'minimum':
+      return a !== a || b !== b ? NaN : a < b ? a : b;
+    case 'eq':
+      return a === b ? 1 : 0;
+    case 'ne':
+      return a !== b ? 1 : 0;
+    case 'lt':
+      return a < b ? 1 : 0;
+    case 'le':
+      return a <= b ? 1 : 0;
+    case 'gt':
+      return a > b ? 1 : 0;
+    case 'ge':
+      return a >= b ? 1 : 0;
+  }
+}
 
 /** out[i] = op(x[i]). */
 export function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
-  const f = unaryFns[op];
-  for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
+  for (let i = 0; i < x.length; i++) out[i] = unaryValue(op, x[i]);
 }
 
 /** out = op(a, b) over shape, with broadcast strides. */
@@ -60,12 +97,10 @@ export function binary(
   out: TypedArray,
   shape: readonly number[],
 ): void {
-  const f = binaryFns[op];
-  const sa = innerStride(a);
-  const sb = innerStride(b);
+  const [ad, bd] = [a.data, b.data];
   let o = 0;
-  forEachRow(shape, [a, b], ([ia, ib], length) => {
-    for (let j = 0; j < length; j++, ia += sa, ib += sb) out[o++] = f(a.data[ia], b.data[ib]);
+  forEachRow(shape, [a, b], ([ia, ib], length, [sa, sb]) => {
+    for (let j = 0; j < length; j++, ia += sa, ib += sb) out[o++] = binaryValue(op, ad[ia], bd[ib]);
   });
 }
 
@@ -77,20 +112,19 @@ export function where(
   out: TypedArray,
   shape: readonly number[],
 ): void {
-  const [sc, sa, sb] = [innerStride(cond), innerStride(a), innerStride(b)];
+  const [cd, ad, bd] = [cond.data, a.data, b.data];
   let o = 0;
-  forEachRow(shape, [cond, a, b], ([ic, ia, ib], length) => {
-    for (let j = 0; j < length; j++, ic += sc, ia += sa, ib += sb) {
-      out[o++] = cond.data[ic] ? a.data[ia] : b.data[ib];
-    }
+  forEachRow(shape, [cond, a, b], ([ic, ia, ib], length, [sc, sa, sb]) => {
+    for (let j = 0; j < length; j++, ic += sc, ia += sa, ib += sb)
+      out[o++] = cd[ic] ? ad[ia] : bd[ib];
   });
 }
 
 /** Contiguous copy of a strided view. */
 export function copy(src: Strided, out: TypedArray, shape: readonly number[]): void {
-  const s = innerStride(src);
+  const data = src.data;
   let o = 0;
-  forEachRow(shape, [src], ([i], length) => {
-    for (let j = 0; j < length; j++, i += s) out[o++] = src.data[i];
+  forEachRow(shape, [src], ([i], length, [s]) => {
+    for (let j = 0; j < length; j++, i += s) out[o++] = data[i];
   });
 }
