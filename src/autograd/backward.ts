@@ -41,7 +41,9 @@ export function runBackward(root: Tensor, gradient?: Tensor): void {
       if (g === undefined) continue;
       grads.delete(t);
       if (t.gradFn === null) {
-        t.grad = t.grad === null ? g.detach() : add(t.grad, g);
+        // A copy: g may be shared with other leaves (add passes one g to both inputs) or be the
+        // caller's own tensor, and optimizers and clipping may change .grad in place.
+        t.grad = t.grad === null ? g.clone() : add(t.grad, g);
         continue;
       }
       const inputGrads = t.gradFn.backward(g);

@@ -86,3 +86,16 @@ describe('backward', () => {
     );
   });
 });
+
+describe('gradient storage', () => {
+  it('gives every leaf a .grad of its own', () => {
+    const a = tensor([3, 0], { requiresGrad: true });
+    const b = tensor([0, 4], { requiresGrad: true });
+    sum(add(a, b)).backward();
+    assert.notEqual(a.grad!.data, b.grad!.data);
+    const upstream = tensor([1, 1]);
+    a.zeroGrad();
+    a.backward(upstream);
+    assert.notEqual(a.grad!.data, upstream.data);
+  });
+});

@@ -1,0 +1,32 @@
+import { uniform } from '../../tensor/create.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { linear } from '../../ops/linear.js';
+import { Module, parameter } from '../module.js';
+
+/**
+ * y = x·Wᵀ + b over the last dim, as `nn.Linear`; W [outFeatures, inFeatures] and b start
+ * uniform in ±1/√inFeatures, PyTorch's default.
+ */
+export class Linear extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    { bias = true }: { bias?: boolean } = {},
+  ) {
+    super();
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = parameter(uniform([outFeatures, inFeatures], -bound, bound));
+    this.bias = bias ? parameter(uniform([outFeatures], -bound, bound)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias ?? undefined);
+  }
+
+  protected override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}
