@@ -1,0 +1,65 @@
+/**
+ * File access shared by the dataset readers: sizes checked before reading, and every failure a
+ * FoveaError that names the file.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FoveaError } from '../tensor/errors.js';
+
+/**
+ * The largest file (or decompressed stream) a reader accepts: 2 GiB. The largest real datasets in
+ * these formats are far below it (EMNIST ByClass images: 0.55 GB), and it keeps every byte
+ * offset an int32 and every buffer within Node's limits.
+ */
+export const MAX_DATA_BYTES = 2 ** 31 - 1;
+
+/** The bytes of `path`, refusing files over `maxBytes` before reading them. */
+export function readFileCapped(path: string, op: string, maxBytes = MAX_DATA_BYTES): Uint8Array {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    throw new FoveaError(op, `${path}: cannot read the file (${(e as Error).message})`);
+  }
+  if (size > maxBytes) {
+    throw new FoveaError(op, `${path}: file is ${size} bytes, more than the ${maxBytes} allowed`);
+  }
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new FoveaError(op, `${path}: cannot read the file (${(e as Error).message})`);
+  }
+}
+
+/** The names in `dir`, sorted; empty when `dir` is not a readable folder. */
+export function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Whether `path` is a folder (following links). */
+export function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The path of the first of `names` present in `dir`, or undefined. */
+export function findFile(dir: string, names: readonly string[]): string | undefined {
+  const present = new Set(listDir(dir));
+  const name = names.find((n) => present.has(n));
+  return name === undefined ? undefined : join(dir, name);
+}
+
+/** Up to `max` names in `dir`, for error messages that say what was found instead. */
+export function describeDir(dir: string, max = 8): string {
+  const names = listDir(dir);
+  if (names.length === 0) return isDir(dir) ? 'the folder is empty' : 'it is not a readable folder';
+  const shown = names.slice(0, max).join(', ');
+  return `it holds ${shown}${names.length > max ? `, ... (${names.length} entries)` : ''}`;
+}
