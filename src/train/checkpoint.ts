@@ -28,7 +28,10 @@ export interface CheckpointProgress {
 /** The JSON stored in the file's metadata next to the tensors. */
 interface CheckpointMeta extends CheckpointProgress {
   format: 'fovea-checkpoint-1';
-  optimizer?: { paramGroups: OptimizerStateDict['paramGroups']; numbers: Record<string, Record<string, number>> };
+  optimizer?: {
+    paramGroups: OptimizerStateDict['paramGroups'];
+    numbers: Record<string, Record<string, number>>;
+  };
   scheduler?: SchedulerStateDict;
   rng?: ReturnType<Generator['getState']>;
 }
@@ -44,7 +47,11 @@ const META_KEY = 'fovea_checkpoint';
  *
  * @example saveCheckpoint('runs/a/last.safetensors', { model, optimizer, scheduler, generator }, { epoch: 3, globalStep: 942, history });
  */
-export function saveCheckpoint(path: string, parts: CheckpointParts, progress: CheckpointProgress): void {
+export function saveCheckpoint(
+  path: string,
+  parts: CheckpointParts,
+  progress: CheckpointProgress,
+): void {
   const tensors = new Map<string, Tensor>();
   for (const [name, t] of parts.model.stateDict()) tensors.set(`model.${name}`, t);
   const meta: CheckpointMeta = { format: 'fovea-checkpoint-1', ...progress };
@@ -72,9 +79,17 @@ export function saveCheckpoint(path: string, parts: CheckpointParts, progress: C
 export function loadCheckpoint(path: string, parts: CheckpointParts): CheckpointProgress {
   const { tensors, metadata } = loadSafetensors(path);
   const raw = metadata[META_KEY];
-  if (raw === undefined) throw new FoveaError('loadCheckpoint', `${path}: not a fovea checkpoint (no '${META_KEY}' metadata)`);
+  if (raw === undefined)
+    throw new FoveaError(
+      'loadCheckpoint',
+      `${path}: not a fovea checkpoint (no '${META_KEY}' metadata)`,
+    );
   const meta = JSON.parse(raw) as CheckpointMeta;
-  check(meta.format === 'fovea-checkpoint-1', 'loadCheckpoint', () => `${path}: unknown format '${meta.format}'`);
+  check(
+    meta.format === 'fovea-checkpoint-1',
+    'loadCheckpoint',
+    () => `${path}: unknown format '${meta.format}'`,
+  );
   const model = new Map<string, Tensor>();
   const optimizerState = new Map<number, Record<string, Tensor | number>>();
   for (const [name, t] of tensors) {
@@ -88,9 +103,15 @@ export function loadCheckpoint(path: string, parts: CheckpointParts): Checkpoint
   if (parts.optimizer) {
     check(meta.optimizer !== undefined, 'loadCheckpoint', () => `${path} holds no optimizer state`);
     for (const [index, entries] of Object.entries(meta.optimizer.numbers)) {
-      Object.assign(optimizerState.get(+index) ?? optimizerState.set(+index, {}).get(+index)!, entries);
+      Object.assign(
+        optimizerState.get(+index) ?? optimizerState.set(+index, {}).get(+index)!,
+        entries,
+      );
     }
-    parts.optimizer.loadStateDict({ state: optimizerState, paramGroups: meta.optimizer.paramGroups });
+    parts.optimizer.loadStateDict({
+      state: optimizerState,
+      paramGroups: meta.optimizer.paramGroups,
+    });
   }
   if (parts.scheduler) {
     check(meta.scheduler !== undefined, 'loadCheckpoint', () => `${path} holds no schedule state`);

@@ -47,14 +47,19 @@ export interface FitOptions {
  * @example
  * const history = await fit(model, trainSet, { optimizer: new Adam(model.parameters()), epochs: 5, validation: testSet });
  */
-export async function fit(model: Module, trainData: Dataset | BatchSource, options: FitOptions): Promise<Logs[]> {
+export async function fit(
+  model: Module,
+  trainData: Dataset | BatchSource,
+  options: FitOptions,
+): Promise<Logs[]> {
   const epochs = options.epochs ?? 1;
   const lossFn = options.loss ?? ((o: Tensor, t: Tensor) => crossEntropy(o, t));
   const metrics = options.metrics ?? [new Accuracy()];
   const callbacks = options.callbacks ?? [];
   const generator = options.generator ?? defaultGenerator;
   const loader = toBatches(trainData, options.batchSize ?? 32, true, generator);
-  const validation = options.validation && toBatches(options.validation, options.batchSize ?? 32, false, generator);
+  const validation =
+    options.validation && toBatches(options.validation, options.batchSize ?? 32, false, generator);
   const ctx: TrainContext = {
     model,
     optimizer: options.optimizer,
@@ -65,8 +70,12 @@ export async function fit(model: Module, trainData: Dataset | BatchSource, optio
     stopTraining: false,
     history: [],
   };
-  const emit = async <K extends keyof Callback>(hook: K, ...args: Parameters<NonNullable<Callback[K]>>) => {
-    for (const cb of callbacks) await (cb[hook] as ((...a: typeof args) => unknown) | undefined)?.apply(cb, args);
+  const emit = async <K extends keyof Callback>(
+    hook: K,
+    ...args: Parameters<NonNullable<Callback[K]>>
+  ) => {
+    for (const cb of callbacks)
+      await (cb[hook] as ((...a: typeof args) => unknown) | undefined)?.apply(cb, args);
   };
 
   await emit('onTrainBegin', ctx);
@@ -90,10 +99,20 @@ export async function fit(model: Module, trainData: Dataset | BatchSource, optio
       lossSum += loss.item() * n;
       seen += n;
       noGrad(() => metrics.forEach((m) => m.update(output.detach(), batch.target)));
-      await emit('onBatchEnd', batchIndex++, { loss: lossSum / seen, ...metricLogs(metrics), samples: seen }, ctx);
+      await emit(
+        'onBatchEnd',
+        batchIndex++,
+        { loss: lossSum / seen, ...metricLogs(metrics), samples: seen },
+        ctx,
+      );
       if (ctx.stopTraining) break;
     }
-    const logs: Logs = { epoch, loss: lossSum / Math.max(seen, 1), ...metricLogs(metrics), lr: options.optimizer.paramGroups[0].lr };
+    const logs: Logs = {
+      epoch,
+      loss: lossSum / Math.max(seen, 1),
+      ...metricLogs(metrics),
+      lr: options.optimizer.paramGroups[0].lr,
+    };
     if (validation) {
       const val = evaluateBatches(model, validation, lossFn, metrics);
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
@@ -109,7 +128,12 @@ function metricLogs(metrics: readonly Metric[]): Logs {
   return Object.fromEntries(metrics.map((m) => [m.name, m.compute()]));
 }
 
-function toBatches(data: Dataset | BatchSource, batchSize: number, shuffle: boolean, generator: Generator): BatchSource {
+function toBatches(
+  data: Dataset | BatchSource,
+  batchSize: number,
+  shuffle: boolean,
+  generator: Generator,
+): BatchSource {
   return 'get' in data ? new DataLoader(data, { batchSize, shuffle, generator }) : data;
 }
 
@@ -125,13 +149,27 @@ export interface EvaluateOptions {
  * The mean loss and the metrics of `model` on `data`, in eval mode without gradients (the
  * model's training mode is restored after).
  */
-export function evaluate(model: Module, data: Dataset | BatchSource, options: EvaluateOptions = {}): Logs {
+export function evaluate(
+  model: Module,
+  data: Dataset | BatchSource,
+  options: EvaluateOptions = {},
+): Logs {
   const lossFn = options.loss ?? ((o: Tensor, t: Tensor) => crossEntropy(o, t));
   const metrics = options.metrics ?? [new Accuracy()];
-  return evaluateBatches(model, toBatches(data, options.batchSize ?? 256, false, defaultGenerator), lossFn, metrics);
+  return evaluateBatches(
+    model,
+    toBatches(data, options.batchSize ?? 256, false, defaultGenerator),
+    lossFn,
+    metrics,
+  );
 }
 
-function evaluateBatches(model: Module, batches: BatchSource, lossFn: LossFn, metrics: readonly Metric[]): Logs {
+function evaluateBatches(
+  model: Module,
+  batches: BatchSource,
+  lossFn: LossFn,
+  metrics: readonly Metric[],
+): Logs {
   const wasTraining = model.training;
   model.eval();
   metrics.forEach((m) => m.reset());
@@ -165,7 +203,8 @@ export function predict(model: Module, data: Tensor | Dataset, { batchSize = 256
     return noGrad(() => {
       if (!('get' in data)) return model.forward(data);
       const outputs: Tensor[] = [];
-      for (const batch of new DataLoader(data, { batchSize, shuffle: false })) outputs.push(model.forward(batch.input));
+      for (const batch of new DataLoader(data, { batchSize, shuffle: false }))
+        outputs.push(model.forward(batch.input));
       return concat(outputs, 0);
     });
   } finally {

@@ -25,7 +25,8 @@ export class EarlyStopping implements Callback {
   private readonly restore: boolean;
   private best = Infinity;
   private wait = 0;
-  private bestWeights: Map<string, Float32Array | Float64Array | Int32Array | Uint8Array> | null = null;
+  private bestWeights: Map<string, Float32Array | Float64Array | Int32Array | Uint8Array> | null =
+    null;
   /** The epoch training stopped after, or null. */
   stoppedEpoch: number | null = null;
 
@@ -34,7 +35,8 @@ export class EarlyStopping implements Callback {
     this.patience = options.patience ?? 0;
     this.minDelta = Math.abs(options.minDelta ?? 0);
     const mode = options.mode ?? 'auto';
-    const maximize = mode === 'max' || (mode === 'auto' && /acc|iou|f1|precision|recall/.test(this.monitor));
+    const maximize =
+      mode === 'max' || (mode === 'auto' && /acc|iou|f1|precision|recall/.test(this.monitor));
     // Compare sign·value, so lower is always better.
     this.sign = maximize ? -1 : 1;
     this.restore = options.restoreBestWeights ?? false;
