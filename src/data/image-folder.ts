@@ -194,3 +194,19 @@ function toPlanar(rgb: Uint8Array, channels: 1 | 3, out: Uint8Array): void {
     for (let p = 0; p < plane; p++) out[c * plane + p] = rgb[3 * p + c];
   }
 }
+
+/**
+ * Decodes one PNG/JPEG/WebP image into a uint8 tensor [channels, h, w], resized (stretched) to
+ * `size` exactly as loadImageFolder does, e.g. to feed `fovea predict`.
+ *
+ * @example const x = await loadImage('shoe.png', { size: [28, 28], channels: 1 }); // [1, 28, 28]
+ */
+export async function loadImage(
+  path: string,
+  { size, channels = 3, maxPixels = 2 ** 26 }: { size: readonly [number, number]; channels?: 1 | 3; maxPixels?: number },
+): Promise<Tensor> {
+  const [h, w] = size;
+  const pixels = new Uint8Array(channels * h * w);
+  toPlanar(await decode(path, h, w, maxPixels), channels, pixels);
+  return new Tensor(pixels, [channels, h, w], 'uint8');
+}
