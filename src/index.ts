@@ -22,3 +22,7 @@ export * from './analysis/summary.js';
 export * from './io/npy.js';
 export * from './io/safetensors.js';
 export * from './io/model-file.js';
+export * from './data/transforms/index.js';
+export * from './train/index.js';
+export * from './analysis/report.js';
+export * from './nn/zoo/index.js';

@@ -12,7 +12,7 @@ it('runs every ts example in README.md', () => {
   assert.ok(blocks.length > 0, 'README has no ts example');
   const dir = mkdtempSync(join(tmpdir(), 'fovea-readme-'));
   blocks.forEach((code, i) => {
-    const file = join(dir, `example-${i}.ts`);
+    const file = join(dir, `example-${i}.mts`);
     writeFileSync(file, code.replaceAll("from 'fovea'", `from '${resolve('src/index.ts')}'`));
     const run = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8' });
     assert.equal(run.status, 0, `example ${i} failed:\n${run.stderr}`);

@@ -203,7 +203,11 @@ function toPlanar(rgb: Uint8Array, channels: 1 | 3, out: Uint8Array): void {
  */
 export async function loadImage(
   path: string,
-  { size, channels = 3, maxPixels = 2 ** 26 }: { size: readonly [number, number]; channels?: 1 | 3; maxPixels?: number },
+  {
+    size,
+    channels = 3,
+    maxPixels = 2 ** 26,
+  }: { size: readonly [number, number]; channels?: 1 | 3; maxPixels?: number },
 ): Promise<Tensor> {
   const [h, w] = size;
   const pixels = new Uint8Array(channels * h * w);
