@@ -1,218 +1,155 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  arange,
-  Generator,
-  tensor,
-  TensorDataset,
-  type Sample,
-  type Tensor,
-} from '../../src/index.js';
-import {
-  centerCrop,
-  colorJitter,
   compose,
   computeMeanStd,
-  cutmix,
-  mixup,
   normalize,
-  randomAffine,
   randomCrop,
-  randomErasing,
   randomHorizontalFlip,
-  randomResizedCrop,
-  randomRotation,
-  randomVerticalFlip,
-  resize,
   toFloat,
   type Transform,
 } from '../../src/data/transforms/index.js';
+import {
+  DataLoader,
+  defaultGenerator,
+  Generator,
+  rand,
+  randint,
+  tensor,
+  TensorDataset,
+  type Tensor,
+} from '../../src/index.js';
+import { throwsFovea } from './util.js';
 
-/** A [1, 3, 4] image holding 0..11, as float32. */
-const image = () => arange(0, 12, 1, { dtype: 'float32' }).reshape([1, 3, 4]);
 const apply = (t: Transform, input: Tensor, seed = 0): Tensor =>
-  t({ input, target: tensor(0) } as Sample, new Generator(seed)).input;
-const near = (a: number[], b: number[], tol = 1e-5) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
+  t({ input, target: tensor(0) }, new Generator(seed)).input;
+const near = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) =>
+  Array.from(a).forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `${i}: ${v} vs ${b[i]}`));
 
-describe('transforms', () => {
-  it('toFloat scales uint8 to [0, 1] and normalize standardises each channel', () => {
+describe('toFloat and normalize', () => {
+  it('toFloat scales uint8 to [0, 1] as ToTensor, casts int32 and leaves floats alone', () => {
     const x = tensor(new Uint8Array([0, 51, 255, 102]), { shape: [2, 1, 2] });
-    assert.deepEqual(
-      Array.from(apply(toFloat(), x).data).map((v) => +v.toFixed(4)),
-      [0, 0.2, 1, 0.4],
+    const out = apply(toFloat(), x);
+    assert.equal(out.dtype, 'float32');
+    near(out.data, [0, 0.2, 1, 0.4]);
+    assert.deepEqual(Array.from(apply(toFloat({ scale: false }), x).data), [0, 51, 255, 102]);
+    assert.deepEqual(Array.from(apply(toFloat(), tensor([[[7]]], { dtype: 'int32' })).data), [7]);
+    const float = { input: tensor([[[0.5, 2]]], { dtype: 'float64' }), target: tensor(1) };
+    assert.equal(toFloat()(float, new Generator(0)), float);
+  });
+
+  it('normalize standardises each channel, or all with one mean and std', () => {
+    const x = apply(toFloat(), tensor(new Uint8Array([0, 51, 255, 102]), { shape: [2, 1, 2] }));
+    near(apply(normalize({ mean: [0.1, 0.5], std: [0.1, 0.5] }), x).data, [-1, 1, 1, -0.2]);
+    near(apply(normalize({ mean: [0.5], std: [0.5] }), x).data, [-1, -0.6, 1, -0.2]);
+    const double = apply(normalize({ mean: [1], std: [2] }), tensor([[[3]]], { dtype: 'float64' }));
+    assert.equal(double.dtype, 'float64');
+    assert.deepEqual(Array.from(double.data), [1]);
+  });
+
+  it('normalize explains what is wrong', () => {
+    const x = rand([2, 1, 2]);
+    throwsFovea(
+      () => apply(normalize({ mean: [0, 0, 0], std: [1, 1, 1] }), x),
+      'normalize',
+      /image of shape \[2,1,2\] has 2 channels but mean has 3 entries and std 3/,
     );
-    const y = apply(compose([toFloat(), normalize({ mean: [0.1, 0.5], std: [0.1, 0.5] })]), x);
-    assert.ok(near(Array.from(y.data), [-1, 1, 1, -0.2]));
-    assert.throws(
-      () => apply(normalize({ mean: [0], std: [1] }), x),
-      /normalize: image has 2 channels/,
+    throwsFovea(() => normalize({ mean: [0], std: [0] }), 'normalize', /std > 0/);
+    throwsFovea(
+      () =>
+        apply(normalize({ mean: [0], std: [1] }), tensor(new Uint8Array(2), { shape: [1, 1, 2] })),
+      'normalize',
+      /expected a float image, got uint8 \(apply toFloat\(\) first\)/,
     );
   });
 
-  it('computeMeanStd gives the per-channel statistics of the data', () => {
-    const ds = new TensorDataset(
+  it('compose applies its transforms in order, and a loader repeats them with its seed', () => {
+    const x = tensor(new Uint8Array([0, 255]), { shape: [1, 1, 2] });
+    near(apply(compose([toFloat(), normalize({ mean: [0.5], std: [0.5] })]), x).data, [-1, 1]);
+    near(apply(compose([toFloat({ scale: false }), toFloat()]), x).data, [0, 255]);
+    const images = randint(0, 256, [20, 1, 6, 6], { dtype: 'uint8', generator: new Generator(1) });
+    const data = new TensorDataset(images, randint(0, 10, [20], { dtype: 'int32' }), {
+      transform: compose([randomCrop(4, { padding: 1 }), randomHorizontalFlip(), toFloat()]),
+    });
+    const epoch = (seed: number) =>
+      [
+        ...new DataLoader(data, { batchSize: 8, shuffle: true, generator: new Generator(seed) }),
+      ].map((b) => Array.from(b.input.data));
+    assert.deepEqual(epoch(3), epoch(3));
+    assert.notDeepEqual(epoch(3), epoch(4));
+    assert.deepEqual(epoch(3)[0].length, 8 * 16);
+  });
+});
+
+describe('computeMeanStd', () => {
+  it('gives the per-channel statistics of known data', () => {
+    const floats = new TensorDataset(
       tensor([
         [[[0, 2]], [[1, 1]]],
         [[[4, 6]], [[1, 1]]],
       ]),
       tensor([0, 1], { dtype: 'int32' }),
     );
-    const { mean, std } = computeMeanStd(ds);
-    assert.deepEqual(mean, [3, 1]);
-    assert.ok(near(std, [Math.sqrt(5), 0], 1e-5));
+    const stats = computeMeanStd(floats);
+    assert.deepEqual(stats.mean, [3, 1]);
+    near(stats.std, [Math.sqrt(5), 0]);
+    assert.deepEqual(JSON.parse(JSON.stringify(stats)), stats, 'plain JSON');
+    // uint8 images are measured after toFloat: 0 and 255 become 0 and 1.
+    const bytes = new TensorDataset(
+      tensor(new Uint8Array([0, 255, 255, 0]), { shape: [2, 1, 1, 2] }),
+      tensor([0, 1], { dtype: 'int32' }),
+    );
+    assert.deepEqual(computeMeanStd(bytes), { mean: [0.5], std: [0.5] });
   });
 
-  it('flips reverse columns or rows, exactly', () => {
-    assert.deepEqual(apply(randomHorizontalFlip({ p: 1 }), image()).toArray(), [
-      [
-        [3, 2, 1, 0],
-        [7, 6, 5, 4],
-        [11, 10, 9, 8],
-      ],
-    ]);
-    assert.deepEqual(apply(randomVerticalFlip({ p: 1 }), image()).toArray(), [
-      [
-        [8, 9, 10, 11],
-        [4, 5, 6, 7],
-        [0, 1, 2, 3],
-      ],
-    ]);
-    assert.deepEqual(apply(randomHorizontalFlip({ p: 0 }), image()).toArray(), image().toArray());
-  });
-
-  it('flips with probability p', () => {
-    const g = new Generator(1);
-    let flipped = 0;
-    for (let i = 0; i < 1000; i++) {
-      const out = randomHorizontalFlip({ p: 0.3 })({ input: image(), target: tensor(0) }, g).input;
-      if (out.data[0] === 3) flipped++;
+  it('reads `samples` images spread over the dataset, matching a two-pass computation', () => {
+    // Image i holds the value i: samples 2 of 4 reads images 0 and 2.
+    const steps = new TensorDataset(
+      tensor(Float32Array.from([0, 0, 1, 1, 2, 2, 3, 3]), { shape: [4, 1, 1, 2] }),
+      tensor([0, 0, 0, 0], { dtype: 'int32' }),
+    );
+    assert.deepEqual(computeMeanStd(steps, { samples: 2 }), { mean: [1], std: [1] });
+    const images = rand([30, 3, 5, 7], { generator: new Generator(2) })
+      .mul(1000)
+      .add(1e4);
+    const { mean, std } = computeMeanStd(new TensorDataset(images, randint(0, 2, [30])));
+    for (let c = 0; c < 3; c++) {
+      const values = Array.from({ length: 30 }, (_, n) =>
+        Array.from(images.data.subarray((n * 3 + c) * 35, (n * 3 + c + 1) * 35)),
+      ).flat();
+      const m = values.reduce((a, b) => a + b, 0) / values.length;
+      const s = Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
+      assert.ok(Math.abs(mean[c] - m) < 1e-9 * m && Math.abs(std[c] - s) < 1e-9 * s);
     }
-    assert.ok(Math.abs(flipped / 1000 - 0.3) < 0.05, `flipped ${flipped / 1000}`);
   });
 
-  it('crops a window (with padding filled) and the centre', () => {
-    assert.deepEqual(apply(centerCrop([1, 2]), image()).toArray(), [[[5, 6]]]);
-    const windows = new Set<string>();
-    for (let seed = 0; seed < 200; seed++) {
-      const out = apply(randomCrop([3, 4], { padding: 1, fill: -1 }), image(), seed);
-      assert.deepEqual(out.shape, [1, 3, 4]);
-      windows.add(JSON.stringify(out.toArray()));
-    }
-    // 3 vertical × 3 horizontal offsets of the 5×6 padded image.
-    assert.equal(windows.size, 9);
-    assert.ok(
-      windows.has(
-        JSON.stringify([
-          [
-            [-1, -1, -1, -1],
-            [-1, 0, 1, 2],
-            [-1, 4, 5, 6],
-          ],
-        ]),
-      ),
+  it('draws random transforms from its own generator, not the default one', () => {
+    const data = new TensorDataset(rand([6, 1, 4, 4]), randint(0, 2, [6]), {
+      transform: randomHorizontalFlip(),
+    });
+    const before = defaultGenerator.getState();
+    const stats = computeMeanStd(data, { transform: randomCrop(2) });
+    assert.deepEqual(defaultGenerator.getState(), before);
+    assert.deepEqual(computeMeanStd(data, { transform: randomCrop(2) }), stats);
+  });
+
+  it('refuses empty datasets, bad counts and mixed channel counts', () => {
+    const empty = new TensorDataset(rand([0, 1, 2, 2]), randint(0, 2, [0]));
+    throwsFovea(() => computeMeanStd(empty), 'computeMeanStd', /the dataset has no samples/);
+    const data = new TensorDataset(rand([2, 1, 2, 2]), randint(0, 2, [2]));
+    throwsFovea(
+      () => computeMeanStd(data, { samples: 0 }),
+      'computeMeanStd',
+      /samples must be a positive integer, got 0/,
     );
-  });
-
-  it('rotating a square image by 90° turns rows into columns', () => {
-    const sq = arange(0, 9, 1, { dtype: 'float32' }).reshape([1, 3, 3]);
-    const out = apply(randomRotation([90, 90], { interpolation: 'nearest' }), sq);
-    // Counter-clockwise, as torchvision: the top row becomes the left column, read bottom-up.
-    assert.deepEqual(out.toArray(), [
-      [
-        [2, 5, 8],
-        [1, 4, 7],
-        [0, 3, 6],
-      ],
-    ]);
-    assert.deepEqual(apply(randomAffine(), sq).toArray(), sq.toArray(), 'the identity affine');
-  });
-
-  it('zooms by 2 around the centre and resizes bilinearly', () => {
-    const sq = arange(0, 16, 1, { dtype: 'float32' }).reshape([1, 4, 4]);
-    const zoomed = apply(randomAffine({ scale: [2, 2] }), sq);
-    assert.ok(
-      Math.abs(zoomed.data[5] - (sq.data[5] + sq.data[10]) / 2) < 1.5,
-      'the centre stays near the centre',
+    const mixed = {
+      length: 2,
+      get: (i: number) => ({ input: rand([i + 1, 2, 2]), target: tensor(0) }),
+    };
+    throwsFovea(
+      () => computeMeanStd(mixed),
+      'computeMeanStd',
+      /expected images \[C, H, W\] with 1 channels, got shape \[2,2,2\]/,
     );
-    const small = apply(resize(2), sq);
-    assert.deepEqual(Array.from(small.data), [2.5, 4.5, 10.5, 12.5]);
-  });
-
-  it('randomResizedCrop gives the requested size from windows within the scale range', () => {
-    for (let seed = 0; seed < 20; seed++)
-      assert.deepEqual(
-        apply(randomResizedCrop(5, { scale: [0.5, 1] }), image(), seed).shape,
-        [1, 5, 5],
-      );
-  });
-
-  it('repeats with the same seed and differs with another', () => {
-    const aug = compose([
-      randomAffine({ degrees: 30, translate: [0.1, 0.1] }),
-      randomErasing({ p: 1 }),
-    ]);
-    const x = arange(0, 64, 1, { dtype: 'float32' }).reshape([1, 8, 8]);
-    assert.deepEqual(apply(aug, x, 5).toArray(), apply(aug, x, 5).toArray());
-    assert.notDeepEqual(apply(aug, x, 5).toArray(), apply(aug, x, 6).toArray());
-  });
-
-  it('randomErasing writes the value into one box', () => {
-    const x = arange(1, 65, 1, { dtype: 'float32' }).reshape([1, 8, 8]);
-    const out = apply(randomErasing({ p: 1, value: 0 }), x, 3);
-    const erased = Array.from(out.data).filter((v) => v === 0).length;
-    assert.ok(erased >= 1 && erased < 64);
-  });
-
-  it('colorJitter keeps values in [0, 1] and changes grey images by brightness/contrast only', () => {
-    const rgb = tensor(
-      Float32Array.from({ length: 3 * 4 }, (_, i) => (i % 5) / 5),
-      { shape: [3, 2, 2] },
-    );
-    const out = apply(
-      colorJitter({ brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.2 }),
-      rgb,
-      2,
-    );
-    assert.ok(out.data.every((v) => v >= 0 && v <= 1));
-    assert.notDeepEqual(out.toArray(), rgb.toArray());
-    const greyImage = tensor([[[0.2, 0.4]]]);
-    const bright = apply(colorJitter({ brightness: 0.5 }), greyImage, 1);
-    assert.ok(
-      Math.abs(bright.data[1] / bright.data[0] - 2) < 1e-5,
-      'brightness scales every pixel alike',
-    );
-  });
-});
-
-describe('mixup and cutmix', () => {
-  const batch = {
-    input: arange(0, 2 * 16, 1, { dtype: 'float32' }).reshape([2, 1, 4, 4]),
-    target: tensor([0, 2], { dtype: 'int32' }),
-  };
-
-  it('mixup blends images and one-hot targets with the same λ', () => {
-    const out = mixup(batch, { alpha: 0.4, numClasses: 3 }, new Generator(7));
-    out.target.toArray();
-    const rows = out.target.toArray() as number[][];
-    rows.forEach((r) => assert.ok(Math.abs(r.reduce((a, b) => a + b, 0) - 1) < 1e-6));
-    // Pixel 0 of sample 0 is λ·0 + (1 − λ)·x_partner; its target puts λ on class 0 when the partner is sample 1.
-    const lambda = rows[0][0];
-    const partnerPixel = rows[0][2] > 0 ? 16 : 0;
-    assert.ok(
-      Math.abs(out.input.data[0] - (1 - lambda) * partnerPixel) < 1e-4 || partnerPixel === 0,
-    );
-  });
-
-  it('cutmix pastes a box and weights targets by the pixels kept', () => {
-    for (let seed = 0; seed < 10; seed++) {
-      const out = cutmix(batch, { numClasses: 3 }, new Generator(seed));
-      const changed = Array.from(out.input.data.subarray(0, 16)).filter(
-        (v, i) => v !== batch.input.data[i],
-      ).length;
-      const rows = out.target.toArray() as number[][];
-      if (rows[0][2] > 0 && rows[0][2] < 1)
-        assert.ok(Math.abs(rows[0][2] - changed / 16) < 1e-6, `seed ${seed}`);
-      rows.forEach((r) => assert.ok(Math.abs(r.reduce((a, b) => a + b, 0) - 1) < 1e-6));
-    }
   });
 });

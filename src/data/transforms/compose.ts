@@ -1,9 +1,12 @@
 import type { SampleTransform } from '../dataset.js';
 
 /**
- * Runs transforms one after another, as torchvision's `Compose`.
+ * Runs transforms one after another on a sample, all drawing from the same generator, as
+ * torchvision's Compose.
  *
- * @example compose([toFloat(), randomHorizontalFlip(), normalize({ mean: [0.286], std: [0.353] })])
+ * @example
+ * const train = compose([randomCrop(28, { padding: 2 }), randomHorizontalFlip(), toFloat(), normalize(stats)]);
+ * const { input } = train(dataset.get(0), new Generator(42));
  */
 export function compose(transforms: readonly SampleTransform[]): SampleTransform {
   return (sample, generator) => transforms.reduce((s, t) => t(s, generator), sample);
