@@ -84,7 +84,15 @@ export function loadCheckpoint(path: string, parts: CheckpointParts): Checkpoint
       'loadCheckpoint',
       `${path}: not a fovea checkpoint (no '${META_KEY}' metadata)`,
     );
-  const meta = JSON.parse(raw) as CheckpointMeta;
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(raw) as CheckpointMeta;
+  } catch (e) {
+    throw new FoveaError(
+      'loadCheckpoint',
+      `${path}: the '${META_KEY}' metadata is not valid JSON (${(e as Error).message})`,
+    );
+  }
   check(
     meta.format === 'fovea-checkpoint-1',
     'loadCheckpoint',
