@@ -1,0 +1,115 @@
+import type { MatmulArgs, MatmulOperand } from '../backend.js';
+import { matmul } from '../reference/matmul.js';
+import { align, wasmKernels, type F32GemmKernel } from './kernels.js';
+
+/** The SGEMM variant `wasmMatmul` runs unless told otherwise (the faster one in bench/gemm.ts). */
+export const DEFAULT_F32_GEMM: F32GemmKernel = 'f32_gemm_4x8__wasmsimd';
+
+const TRANS_A = 1;
+const TRANS_B = 2;
+const ACCUMULATE = 4;
+
+/**
+ * The kernel interface's `matmul` on the WebAssembly SIMD SGEMM, with the reference kernel's
+ * semantics: out[b] (+)= op(a[b]) · op(b[b]) for b < batch.
+ *
+ * Float32 only: operands are copied into the module's memory (grown as needed, never shrunk),
+ * multiplied there, and the result copied back. Any other dtype (float64 for gradient checks,
+ * int32) takes the reference kernel, which also accumulates in float64; the wasm kernel
+ * accumulates in float32.
+ *
+ * @example
+ * const a = new Float32Array([1, 2, 3, 4]); // [[1, 2], [3, 4]]
+ * const out = new Float32Array(4);
+ * const operand = (data: Float32Array) => ({ data, offset: 0, batchStride: 0 });
+ * wasmMatmul({ batch: 1, m: 2, n: 2, k: 2, a: operand(a), b: operand(a), out: operand(out),
+ *   transA: false, transB: false, accumulate: false }); // out = [7, 10, 15, 22]
+ */
+export function wasmMatmul(args: MatmulArgs, kernel: F32GemmKernel = DEFAULT_F32_GEMM): void {
+  const { batch, m, n, k, a, b, out } = args;
+  if (
+    !(a.data instanceof Float32Array) ||
+    !(b.data instanceof Float32Array) ||
+    !(out.data instanceof Float32Array)
+  ) {
+    matmul(args);
+    return;
+  }
+  if (batch <= 0 || m <= 0 || n <= 0) return;
+  const { exports, base, reserve } = wasmKernels();
+
+  // Layout: scratch, then A and B as dense stacks (one matrix if its batch stride is 0), then out.
+  const inA = stack(a, batch, m * k);
+  const inB = stack(b, batch, k * n);
+  const outC = outputLayout(out, batch, m * n);
+  const work = base;
+  const aAt = align(work + exports.f32_gemm_workspace_bytes());
+  const bAt = align(aAt + inA.elements * 4);
+  const cAt = align(bAt + inB.elements * 4);
+  const heap = new Float32Array(reserve(cAt + outC.elements * 4));
+
+  inA.copyIn(a.data, heap, aAt / 4);
+  inB.copyIn(b.data, heap, bAt / 4);
+  if (args.accumulate) outC.copyIn(out.data, heap, cAt / 4);
+  const flags =
+    (args.transA ? TRANS_A : 0) | (args.transB ? TRANS_B : 0) | (args.accumulate ? ACCUMULATE : 0);
+  exports[kernel](batch, m, n, k, aAt, inA.stride, bAt, inB.stride, cAt, outC.stride, flags, work);
+  outC.copyOut(heap, cAt / 4, out.data);
+}
+
+/** How one operand sits in wasm memory: its element count and batch stride there, and the copies. */
+interface Placement {
+  elements: number;
+  stride: number;
+  copyIn(src: Float32Array, heap: Float32Array, at: number): void;
+  copyOut(heap: Float32Array, at: number, dst: Float32Array): void;
+}
+
+/**
+ * Dense placement: batch entries of `size` elements side by side (stride `size`), or a single
+ * one (stride 0) when the operand's batch stride is 0. Gaps between entries are not copied, and
+ * overlapping entries are copied twice, which is right for operands that are only read.
+ */
+function stack(x: MatmulOperand, batch: number, size: number): Placement {
+  const count = x.batchStride === 0 ? 1 : batch;
+  return {
+    elements: count * size,
+    stride: x.batchStride === 0 ? 0 : size,
+    copyIn(src, heap, at) {
+      if (count === 1 || x.batchStride === size) {
+        heap.set(src.subarray(x.offset, x.offset + count * size), at);
+        return;
+      }
+      for (let i = 0; i < count; i++) {
+        const from = x.offset + i * x.batchStride;
+        heap.set(src.subarray(from, from + size), at + i * size);
+      }
+    },
+    copyOut(heap, at, dst) {
+      if (count === 1 || x.batchStride === size) {
+        dst.set(heap.subarray(at, at + count * size), x.offset);
+        return;
+      }
+      for (let i = 0; i < count; i++) {
+        dst.set(heap.subarray(at + i * size, at + (i + 1) * size), x.offset + i * x.batchStride);
+      }
+    },
+  };
+}
+
+/**
+ * The output's placement: dense like an input when its entries do not overlap (stride 0 or
+ * ≥ size), so that gaps between them are never written; otherwise (0 < stride < size, entries
+ * sharing elements) its whole span, with its own stride, so that the overlap behaves as in place.
+ */
+function outputLayout(out: MatmulOperand, batch: number, size: number): Placement {
+  const s = out.batchStride;
+  if (s === 0 || s >= size) return stack(out, batch, size);
+  const span = (batch - 1) * s + size;
+  return {
+    elements: span,
+    stride: s,
+    copyIn: (src, heap, at) => heap.set(src.subarray(out.offset, out.offset + span), at),
+    copyOut: (heap, at, dst) => dst.set(heap.subarray(at, at + span), out.offset),
+  };
+}
