@@ -90,9 +90,21 @@ export abstract class Module {
     return this.namedTensors(bufferSet);
   }
 
-  /** Parameters and buffers by dotted name, PyTorch's `state_dict()` (the tensors, not copies). */
+  /**
+   * Parameters and buffers by dotted name, in PyTorch's `state_dict()` order: module by module,
+   * each module's parameters then its buffers (the tensors, not copies).
+   */
   stateDict(): Map<string, Tensor> {
-    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+    const state = new Map<string, Tensor>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const set of [parameterSet, bufferSet]) {
+        for (const [name, value] of Object.entries(m)) {
+          if (value instanceof Tensor && set.has(value))
+            state.set(prefix ? `${prefix}.${name}` : name, value);
+        }
+      }
+    }
+    return state;
   }
 
   /**

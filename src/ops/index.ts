@@ -31,6 +31,15 @@ export * from './softmax.js';
 export * from './gather.js';
 export * from './loss.js';
 export * from './cross-entropy.js';
+export * from './focal-loss.js';
+export * from './dice-loss.js';
+export * from './embedding-loss.js';
+export {
+  cosineSimilarity,
+  pairwiseDistance,
+  type CosineSimilarityOptions,
+  type PairwiseDistanceOptions,
+} from './distance.js';
 export * from './norm.js';
 export * from './dropout.js';
 export * from './interpolate.js';

@@ -1,340 +1,205 @@
+/**
+ * The layer harness (Keras's layer test, run over a table): for every case of
+ * test/fixtures/nn/layers.json (PyTorch 1.13, scripts/make-nn-layer-fixtures.py) the fovea layer
+ * of test/nn/layer-table.ts must have PyTorch's state-dict names and shapes, parameter count,
+ * output shape and values (with the same deterministic weights and input), running statistics
+ * after training steps, and repr; and it must reload its state dict to identical outputs and,
+ * when it has parameters, lower a loss with one gradient step.
+ */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import * as nn from '../../src/nn/index.js';
-import { manualSeed, mean, noGrad, randn, square, sub, type Tensor } from '../../src/index.js';
+import type { Module } from '../../src/nn/index.js';
+import {
+  manualSeed,
+  mean,
+  noGrad,
+  randn,
+  square,
+  sub,
+  tensor,
+  type Tensor,
+} from '../../src/index.js';
+import { layers, reprDifferences } from './layer-table.js';
 
-/** One row of the layer table: a layer, an input shape, the output shape and PyTorch's state dict. */
-interface LayerCase {
-  name: string;
-  make: () => nn.Module;
+interface LayerFixture {
+  expr: string;
+  mode: 'train' | 'eval';
+  steps: number;
   input: number[];
   output: number[];
-  /** PyTorch's state_dict names and shapes for the same layer (printed by torch 1.13). */
-  state?: Record<string, number[]>;
+  state: [string, number[]][];
+  numParameters: number;
+  repr: string;
+  values: number[];
+  buffersAfter?: Record<string, number[]>;
+  batchesTracked?: number;
 }
 
-const cases: LayerCase[] = [
-  {
-    name: 'Conv2d(3,16,3,stride=2,padding=1)',
-    make: () => new nn.Conv2d(3, 16, 3, { stride: 2, padding: 1 }),
-    input: [2, 3, 9, 9],
-    output: [2, 16, 5, 5],
-    state: { weight: [16, 3, 3, 3], bias: [16] },
-  },
-  {
-    name: 'Conv1d(4,8,5,groups=2,bias=False)',
-    make: () => new nn.Conv1d(4, 8, 5, { groups: 2, bias: false }),
-    input: [2, 4, 9],
-    output: [2, 8, 5],
-    state: { weight: [8, 2, 5] },
-  },
-  {
-    name: 'Conv3d(2,4,(3,1,3))',
-    make: () => new nn.Conv3d(2, 4, [3, 1, 3]),
-    input: [1, 2, 4, 3, 5],
-    output: [1, 4, 2, 3, 3],
-    state: { weight: [4, 2, 3, 1, 3], bias: [4] },
-  },
-  {
-    name: 'ConvTranspose2d(8,4,2,stride=2,groups=2)',
-    make: () => new nn.ConvTranspose2d(8, 4, 2, { stride: 2, groups: 2 }),
-    input: [1, 8, 3, 3],
-    output: [1, 4, 6, 6],
-    state: { weight: [8, 2, 2, 2], bias: [4] },
-  },
-  {
-    name: 'BatchNorm2d(16)',
-    make: () => new nn.BatchNorm2d(16),
-    input: [4, 16, 3, 3],
-    output: [4, 16, 3, 3],
-    state: {
-      weight: [16],
-      bias: [16],
-      running_mean: [16],
-      running_var: [16],
-      num_batches_tracked: [],
-    },
-  },
-  { name: 'BatchNorm1d(5)', make: () => new nn.BatchNorm1d(5), input: [6, 5], output: [6, 5] },
-  {
-    name: 'GroupNorm(2,8)',
-    make: () => new nn.GroupNorm(2, 8),
-    input: [2, 8, 3, 3],
-    output: [2, 8, 3, 3],
-    state: { weight: [8], bias: [8] },
-  },
-  {
-    name: 'LayerNorm([4,4])',
-    make: () => new nn.LayerNorm([4, 4]),
-    input: [2, 3, 4, 4],
-    output: [2, 3, 4, 4],
-    state: { weight: [4, 4], bias: [4, 4] },
-  },
-  {
-    name: 'InstanceNorm2d(3,affine=True)',
-    make: () => new nn.InstanceNorm2d(3, { affine: true }),
-    input: [2, 3, 4, 4],
-    output: [2, 3, 4, 4],
-    state: { weight: [3], bias: [3] },
-  },
-  {
-    name: 'PReLU(3)',
-    make: () => new nn.PReLU(3),
-    input: [2, 3, 4],
-    output: [2, 3, 4],
-    state: { weight: [3] },
-  },
-  {
-    name: 'Linear(10,5)',
-    make: () => new nn.Linear(10, 5),
-    input: [3, 10],
-    output: [3, 5],
-    state: { weight: [5, 10], bias: [5] },
-  },
-  {
-    name: 'MaxPool2d(2)',
-    make: () => new nn.MaxPool2d(2),
-    input: [1, 2, 7, 7],
-    output: [1, 2, 3, 3],
-    state: {},
-  },
-  {
-    name: 'AvgPool1d(3,stride=2,padding=1)',
-    make: () => new nn.AvgPool1d(3, { stride: 2, padding: 1 }),
-    input: [1, 2, 9],
-    output: [1, 2, 5],
-  },
-  {
-    name: 'AdaptiveAvgPool2d(1)',
-    make: () => new nn.AdaptiveAvgPool2d(1),
-    input: [2, 3, 5, 7],
-    output: [2, 3, 1, 1],
-  },
-  {
-    name: 'AdaptiveMaxPool3d([2,2,2])',
-    make: () => new nn.AdaptiveMaxPool3d([2, 2, 2]),
-    input: [1, 1, 3, 5, 4],
-    output: [1, 1, 2, 2, 2],
-  },
-  {
-    name: 'LPPool2d(2,2)',
-    make: () => new nn.LPPool2d(2, 2),
-    input: [1, 2, 4, 4],
-    output: [1, 2, 2, 2],
-  },
-  {
-    name: 'Upsample(scale 2, bilinear)',
-    make: () => new nn.Upsample({ scaleFactor: 2, mode: 'bilinear' }),
-    input: [1, 2, 3, 3],
-    output: [1, 2, 6, 6],
-  },
-  {
-    name: 'PixelShuffle(2)',
-    make: () => new nn.PixelShuffle(2),
-    input: [1, 8, 3, 3],
-    output: [1, 2, 6, 6],
-  },
-  {
-    name: 'Dropout2d(0.3)',
-    make: () => new nn.Dropout2d(0.3),
-    input: [2, 4, 3, 3],
-    output: [2, 4, 3, 3],
-  },
-  { name: 'Flatten()', make: () => new nn.Flatten(), input: [2, 3, 4], output: [2, 12] },
-  { name: 'Softmax(1)', make: () => new nn.Softmax(1), input: [2, 5], output: [2, 5] },
-  {
-    name: 'DepthwiseSeparableConv2d(4,8,3,stride=2)',
-    make: () => new nn.DepthwiseSeparableConv2d(4, 8, 3, { stride: 2 }),
-    input: [2, 4, 7, 7],
-    output: [2, 8, 4, 4],
-  },
-  {
-    name: 'Residual(Conv2d 3x3 pad 1)',
-    make: () =>
-      new nn.Residual(new nn.Sequential(new nn.Conv2d(4, 4, 3, { padding: 1 }), new nn.ReLU())),
-    input: [1, 4, 5, 5],
-    output: [1, 4, 5, 5],
-    state: { 'body.0.weight': [4, 4, 3, 3], 'body.0.bias': [4] },
-  },
-];
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/nn/layers.json', import.meta.url), 'utf8'),
+) as { cases: LayerFixture[] };
 
-const shapesOf = (state: Map<string, Tensor>) =>
-  Object.fromEntries([...state].map(([k, t]) => [k, [...t.shape]]));
+/** The project's PyTorch tolerance: |actual − expected| ≤ 1e-5 + 1e-4·|expected|. */
+function assertClose(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const [a, e] = [actual[i], expected[i]];
+    assert.ok(Math.abs(a - e) <= 1e-5 + 1e-4 * Math.abs(e), `${what}[${i}]: ${a} vs ${e}`);
+  }
+}
 
-describe('every layer', () => {
-  for (const c of cases) {
-    describe(c.name, () => {
-      it('gives the output shape PyTorch gives', () => {
-        manualSeed(0);
-        assert.deepEqual(c.make().forward(randn(c.input)).shape, c.output);
+/** The key's seed in the fill formula: the sum of its character codes mod 31. */
+const keySeed = (key: string) => [...key].reduce((s, c) => s + c.charCodeAt(0), 0) % 31;
+
+/** The deterministic state of the fixture script's fill_state (same formula, same keys). */
+function fillState(m: Module): void {
+  for (const [key, t] of m.stateDict()) {
+    if (t.dtype === 'int32') continue; // num_batches_tracked
+    const seed = keySeed(key);
+    for (let i = 0; i < t.size; i++) {
+      const v = Math.sin(0.7 * i + 1.3 * seed);
+      if (key.endsWith('running_var')) t.data[i] = 1 + 0.5 * v * v;
+      else if (t.ndim >= 2) t.data[i] = v * Math.sqrt((2 * t.shape[0]) / t.size);
+      else t.data[i] = 0.5 * v;
+    }
+  }
+}
+
+/** The fixture's input of pass s: x[i] = 2·sin(0.37·i + 0.5 + s). */
+function fixtureInput(shape: number[], s: number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = Float32Array.from({ length: n }, (_, i) => 2 * Math.sin(0.37 * i + 0.5 + s));
+  return tensor(data, { shape });
+}
+
+/**
+ * PyTorch's repr in fovea's spelling: camelCase argument names, lists for tuples, JavaScript's
+ * literals and number formatting, and no `inplace=False` (fovea has no in-place layers).
+ */
+function fromPython(repr: string): string {
+  return repr
+    .replace(/(, )?inplace=False/g, '')
+    .replace(/\b([a-z]+(?:_[a-z]+)+)=/g, (_, name: string) =>
+      name.replace(/_([a-z])/g, (__, c: string) => c.toUpperCase()).concat('='),
+    )
+    .replace(/(?<=[=(])\(([^()]*)\)/g, (_, items: string) => `[${items.replace(/,$/, '')}]`)
+    .replace(/\bTrue\b/g, 'true')
+    .replace(/\bFalse\b/g, 'false')
+    .replace(/\bNone\b/g, 'null')
+    .replace(/(?<![\w.])-?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])/g, (n) => String(Number(n)));
+}
+
+const label = (c: LayerFixture) => `${c.expr} [${c.mode}${c.steps > 1 ? ` ×${c.steps}` : ''}]`;
+
+describe('every layer against PyTorch', () => {
+  it('covers every layer of the table, and the table every fixture case', () => {
+    const fixtureExprs = new Set(fixture.cases.map((c) => c.expr));
+    assert.deepEqual(
+      Object.keys(layers).filter((e) => !fixtureExprs.has(e)),
+      [],
+      'layers without a fixture case',
+    );
+    assert.deepEqual(
+      [...fixtureExprs].filter((e) => !(e in layers)),
+      [],
+      'fixture cases without a layer',
+    );
+  });
+
+  for (const c of fixture.cases) {
+    describe(label(c), () => {
+      const make = layers[c.expr];
+
+      it("has PyTorch's state-dict names, shapes and parameter count", () => {
+        const m = make();
+        const named = (list: [string, Tensor][]) => list.map(([k, t]) => [k, [...t.shape]]);
+        const params = named(m.namedParameters());
+        const isParam = new Set(params.map(([k]) => k));
+        // stateDict() lists every parameter before every buffer, where PyTorch goes module by
+        // module; each kind on its own must follow PyTorch's order.
+        assert.deepEqual(
+          params,
+          c.state.filter(([k]) => isParam.has(k)),
+        );
+        assert.deepEqual(
+          named(m.namedBuffers()),
+          c.state.filter(([k]) => !isParam.has(k)),
+        );
+        const count = m.parameters().reduce((n, p) => n + p.size, 0);
+        assert.equal(count, c.numParameters);
+        for (const [k, t] of m.stateDict()) {
+          if (k.endsWith('num_batches_tracked')) assert.equal(t.dtype, 'int32', k);
+        }
       });
 
-      if (c.state) {
-        it("has PyTorch's state-dict names and shapes", () => {
-          assert.deepEqual(shapesOf(c.make().stateDict()), c.state);
-        });
-      }
-
-      it('reloads its state dict to identical outputs (eval mode)', () => {
-        manualSeed(1);
-        const a = c.make().eval();
-        manualSeed(2);
-        const b = c.make().eval();
-        b.loadStateDict(a.stateDict());
-        const x = randn(c.input);
-        assert.deepEqual(a.forward(x).toArray(), b.forward(x).toArray());
+      it(`computes PyTorch's output in ${c.mode} mode`, () => {
+        const m = make();
+        fillState(m);
+        m.train(c.mode === 'train');
+        let out = fixtureInput(c.input, 0);
+        for (let s = 0; s < c.steps; s++) out = m.forward(fixtureInput(c.input, s));
+        assert.deepEqual(out.shape, c.output);
+        assertClose(out.data, c.values, 'output');
+        const state = m.stateDict();
+        for (const [key, values] of Object.entries(c.buffersAfter ?? {})) {
+          assertClose(state.get(key)!.data, values, key);
+        }
+        if (c.batchesTracked !== undefined) {
+          const [, counter] = [...state].find(([k]) => k.endsWith('num_batches_tracked'))!;
+          assert.equal(counter.item(), c.batchesTracked, 'num_batches_tracked');
+        }
       });
 
-      it('lowers a loss with one gradient step when it has parameters', (t) => {
-        manualSeed(3);
-        const layer = c.make();
-        if (layer.parameters().length === 0) return t.skip('no parameters');
-        const x = randn(c.input);
-        const target = randn(c.output);
-        const loss = () => mean(square(sub(layer.forward(x), target)));
-        const before = loss();
-        before.backward();
-        noGrad(() => {
-          for (const p of layer.parameters()) p.data.set(sub(p, p.grad!.mul(0.05)).data);
-        });
-        assert.ok(loss().item() < before.item(), `${loss().item()} ≥ ${before.item()}`);
+      it("prints as PyTorch's repr", () => {
+        const known = reprDifferences[c.expr];
+        assert.equal(make().toString(), known ? known.repr : fromPython(c.repr));
       });
     });
   }
 });
 
-describe('Module', () => {
-  const net = () =>
-    new nn.Sequential(
-      new nn.Conv2d(1, 4, 3),
-      new nn.BatchNorm2d(4),
-      new nn.ReLU(),
-      new nn.Dropout(0.5),
-      new nn.Flatten(),
-      new nn.Linear(4 * 4 * 4, 3),
-    );
+describe('every layer (generic properties)', () => {
+  const inputs = new Map(fixture.cases.map((c) => [c.expr, c]));
 
-  it('names nested parameters as PyTorch does, buffers included in the state dict', () => {
-    assert.deepEqual(
-      [...net().stateDict().keys()],
-      [
-        '0.weight',
-        '0.bias',
-        '1.weight',
-        '1.bias',
-        '5.weight',
-        '5.bias',
-        '1.running_mean',
-        '1.running_var',
-        '1.num_batches_tracked',
-      ],
-    );
-    assert.equal(
-      net()
-        .parameters()
-        .reduce((n, p) => n + p.size, 0),
-      4 * 9 + 4 + 4 + 4 + 64 * 3 + 3,
-    );
-  });
+  for (const [expr, make] of Object.entries(layers)) {
+    const { input, output } = inputs.get(expr) ?? { input: [], output: [] };
 
-  it('switches dropout and batch norm between training and eval', () => {
-    manualSeed(4);
-    const m = net();
-    const x = randn([2, 1, 6, 6]);
-    const bn = m.at(1) as nn.BatchNorm2d;
-    m.forward(x);
-    assert.equal(bn.num_batches_tracked!.item(), 1);
-    assert.notDeepEqual(Array.from(bn.running_mean!.data), [0, 0, 0, 0]);
-    m.eval();
-    assert.deepEqual(m.forward(x).toArray(), m.forward(x).toArray(), 'eval is deterministic');
-    assert.equal(bn.num_batches_tracked!.item(), 1, 'eval does not update statistics');
-    m.train();
-    assert.notDeepEqual(
-      m.forward(x).toArray(),
-      m.forward(x).toArray(),
-      'dropout is random in training',
-    );
-  });
+    describe(expr, () => {
+      it('reloads its state dict (trained statistics included) to identical outputs', () => {
+        manualSeed(1);
+        const a = make();
+        a.forward(randn(input)); // moves any running statistics away from their init
+        a.eval();
+        manualSeed(2);
+        const b = make().eval();
+        b.loadStateDict(a.stateDict());
+        for (const [key, t] of b.stateDict()) {
+          assert.notEqual(t, a.stateDict().get(key), `${key} is copied, not shared`);
+          assert.deepEqual(t.data, a.stateDict().get(key)!.data, key);
+        }
+        const x = randn(input);
+        assert.deepEqual(b.forward(x).data, a.forward(x).data);
+      });
 
-  it('freezes and unfreezes a subtree, and swaps a head by assignment', () => {
-    const m = net();
-    m.at(0).freeze();
-    assert.deepEqual(
-      m.parameters().map((p) => p.requiresGrad),
-      [false, false, true, true, true, true],
-    );
-    m.unfreeze();
-    assert.ok(m.parameters().every((p) => p.requiresGrad));
-    m.set(5, new nn.Linear(64, 10));
-    assert.deepEqual(m.forward(randn([1, 1, 6, 6])).shape, [1, 10]);
-  });
-
-  it('applies a function to every module, children first', () => {
-    const seen: string[] = [];
-    net().apply((mod) => seen.push(mod.constructor.name));
-    assert.deepEqual(seen, [
-      'Conv2d',
-      'BatchNorm2d',
-      'ReLU',
-      'Dropout',
-      'Flatten',
-      'Linear',
-      'Sequential',
-    ]);
-  });
-
-  it('prints a readable tree', () => {
-    const text = net().toString();
-    assert.match(text, /^Sequential\(\n {2}\(0\): Conv2d\(1, 4, kernelSize=\[3,3\], bias=true\)/);
-    assert.match(text, /\(5\): Linear\(inFeatures=64, outFeatures=3, bias=true\)\n\)$/);
-  });
-
-  it('refuses a state dict with other keys or shapes, naming them', () => {
-    const m = net();
-    const state = new Map(m.stateDict());
-    state.delete('5.bias');
-    assert.throws(
-      () => m.loadStateDict(state),
-      /loadStateDict: keys do not match: missing \[5\.bias\]/,
-    );
-    const wrong = new Map(m.stateDict());
-    wrong.set('5.weight', randn([3, 65]));
-    assert.throws(
-      () => m.loadStateDict(wrong),
-      /'5\.weight' has shape \[3,65\] but the model expects \[3,64\]/,
-    );
-  });
-
-  it('initialises conv and linear weights within ±1/√fan_in, as PyTorch', () => {
-    const conv = new nn.Conv2d(8, 16, 3);
-    const bound = 1 / Math.sqrt(8 * 9);
-    assert.ok(conv.weight.data.every((v) => Math.abs(v) <= bound));
-    assert.ok(Math.max(...conv.weight.data) > 0.8 * bound);
-  });
-
-  it('gives clear errors for bad layer arguments and inputs', () => {
-    assert.throws(
-      () => new nn.Conv2d(3, 8, 3, { groups: 2 }),
-      /Conv2d: groups \(2\) must divide inChannels \(3\) and outChannels \(8\)/,
-    );
-    assert.throws(
-      () => new nn.BatchNorm2d(4).forward(randn([4, 3])),
-      /BatchNorm2d: expected 4-D input \(N, C, H, W\), got shape \[4,3\]/,
-    );
-    assert.throws(
-      () => new nn.GroupNorm(3, 8),
-      /GroupNorm: numGroups \(3\) must divide numChannels \(8\)/,
-    );
-  });
-});
-
-describe('losses as objects', () => {
-  it('compute the functional loss with fixed options', () => {
-    const logits = randn([4, 3]);
-    const target = randn([4, 3]);
-    assert.equal(
-      new nn.MSELoss({ reduction: 'sum' }).forward(logits, target).item(),
-      square(sub(logits, target)).sum().item(),
-    );
-  });
+      it('lowers a loss with one gradient step when it has parameters', (t) => {
+        manualSeed(3);
+        const layer = make();
+        if (layer.parameters().length === 0) return t.skip('no parameters');
+        const x = randn(input);
+        const target = randn(output);
+        const loss = () => mean(square(sub(layer.forward(x), target)));
+        const before = loss();
+        before.backward();
+        noGrad(() => {
+          for (const p of layer.parameters()) {
+            assert.ok(p.grad, 'every parameter gets a gradient');
+            p.data.set(sub(p, p.grad.mul(0.1)).data);
+          }
+        });
+        const after = loss().item();
+        assert.ok(after < before.item(), `loss ${before.item()} → ${after}`);
+      });
+    });
+  }
 });

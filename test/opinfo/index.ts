@@ -3,6 +3,9 @@ import { coreOps } from './core.js';
 import { convOps } from './conv.js';
 import { activationOps } from './activation.js';
 import { lossOps } from './loss.js';
+import { embeddingLossOps } from './embedding-loss.js';
+import { focalLossOps } from './focal-loss.js';
+import { diceLossOps } from './dice-loss.js';
 import { normOps } from './norm.js';
 import { poolOps } from './pool.js';
 import { resampleOps } from './resample.js';
@@ -13,6 +16,9 @@ export const opInfos: OpInfo[] = [
   ...convOps,
   ...activationOps,
   ...lossOps,
+  ...embeddingLossOps,
+  ...focalLossOps,
+  ...diceLossOps,
   ...normOps,
   ...poolOps,
   ...resampleOps,

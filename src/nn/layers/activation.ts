@@ -21,6 +21,8 @@ import {
 import { logSoftmax, softmax } from '../../ops/softmax.js';
 import { sigmoid, tanh } from '../../ops/unary.js';
 import { Module, parameter } from '../module.js';
+import { checkPositiveInteger } from './args.js';
+import { formatArgs } from './repr.js';
 
 /** A parameter-free layer applying an activation function with fixed options. */
 abstract class Activation<O extends object = object> extends Module {
@@ -36,13 +38,15 @@ abstract class Activation<O extends object = object> extends Module {
   }
 
   protected override extraRepr(): string {
-    return Object.entries(this.options)
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join(', ');
+    return formatArgs(this.options);
   }
 }
 
-/** max(0, x), as `nn.ReLU`. */
+/**
+ * max(0, x), as `nn.ReLU`.
+ *
+ * @example new Sequential(new Conv2d(3, 16, 3), new BatchNorm2d(16), new ReLU())
+ */
 export class ReLU extends Activation {
   constructor() {
     super({}, relu);
@@ -84,10 +88,15 @@ export class CELU extends Activation<{ alpha: number }> {
   }
 }
 
-/** GELU, exact (erf) or with the tanh approximation, as `nn.GELU`. */
+/** GELU, x·Φ(x): exact (erf) or with the tanh approximation, as `nn.GELU`. */
 export class GELU extends Activation<{ approximate: 'none' | 'tanh' }> {
   constructor(approximate: 'none' | 'tanh' = 'none') {
     super({ approximate }, gelu);
+  }
+
+  /** Quoted, as PyTorch prints it: `GELU(approximate='none')`. */
+  protected override extraRepr(): string {
+    return `approximate='${this.options.approximate}'`;
   }
 }
 
@@ -161,29 +170,41 @@ export class LogSigmoid extends Activation {
   }
 }
 
-/** Softmax along `dim` (default −1), as `nn.Softmax`. */
+/**
+ * Softmax along `dim`, as `nn.Softmax`. The dim is required: PyTorch's implicit choice when it is
+ * left out (deprecated there) picks 1 or 0 by rank, which is rarely what a reader expects.
+ *
+ * @example new Softmax(1) // class probabilities of logits [N, C]
+ */
 export class Softmax extends Activation<{ dim: number }> {
-  constructor(dim = -1) {
+  constructor(dim: number) {
     super({ dim }, (x, o) => softmax(x, o.dim));
   }
 }
 
-/** Log-softmax along `dim` (default −1), as `nn.LogSoftmax`. */
+/** Log-softmax along `dim` (required, as for Softmax), as `nn.LogSoftmax`. */
 export class LogSoftmax extends Activation<{ dim: number }> {
-  constructor(dim = -1) {
+  constructor(dim: number) {
     super({ dim }, (x, o) => logSoftmax(x, o.dim));
   }
 }
 
 /**
- * Leaky ReLU with a learned slope, as `nn.PReLU`: one slope (numParameters 1) or one per channel
- * (numParameters = C), starting at `init`.
+ * Leaky ReLU with a learned slope, as `nn.PReLU`: one slope shared by every channel
+ * (numParameters 1) or one per channel (numParameters = C, dim 1 of the input), each starting
+ * at `init`.
+ *
+ * @example new PReLU(64) // after new Conv2d(32, 64, 3)
  */
 export class PReLU extends Module {
   weight: Tensor;
 
-  constructor(numParameters = 1, init = 0.25) {
+  constructor(
+    readonly numParameters = 1,
+    init = 0.25,
+  ) {
     super();
+    checkPositiveInteger('PReLU', 'numParameters', numParameters);
     this.weight = parameter(full([numParameters], init));
   }
 
@@ -192,6 +213,6 @@ export class PReLU extends Module {
   }
 
   protected override extraRepr(): string {
-    return `numParameters=${this.weight.size}`;
+    return `numParameters=${this.numParameters}`;
   }
 }

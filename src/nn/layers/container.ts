@@ -1,3 +1,4 @@
+import { check } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { flatten } from '../../ops/reshape.js';
 import { add } from '../../ops/arithmetic.js';
@@ -20,19 +21,36 @@ export class Sequential extends Module {
     return this.namedChildren().length;
   }
 
-  /** The module at position i. */
+  /** The module at position i; negative i counts from the end (`at(-1)` is the last). */
   at(i: number): Module {
-    return this.namedChildren()[i][1];
+    return this.namedChildren()[this.index(i)][1];
   }
 
-  /** Replaces the module at position i (e.g. a classifier head). */
+  /** Replaces the module at position i (e.g. a classifier head), or appends at i = length. */
   set(i: number, m: Module): void {
-    (this as unknown as Record<string, Module>)[String(i)] = m;
+    const index = i === this.length ? i : this.index(i);
+    (this as unknown as Record<string, Module>)[String(index)] = m;
+  }
+
+  /** Adds a module at the end; returns this. */
+  append(m: Module): this {
+    this.set(this.length, m);
+    return this;
   }
 
   forward(x: Tensor): Tensor {
     for (const [, m] of this.namedChildren()) x = m.forward(x);
     return x;
+  }
+
+  private index(i: number): number {
+    const n = this.length;
+    check(
+      Number.isInteger(i) && i >= -n && i < n,
+      'Sequential',
+      () => `index ${i} is out of range for ${n} modules`,
+    );
+    return i < 0 ? i + n : i;
   }
 }
 
@@ -43,7 +61,12 @@ export class Identity extends Module {
   }
 }
 
-/** Flattens dims startDim..endDim (default 1..−1: keep the batch), as `nn.Flatten`. */
+/**
+ * Flattens dims startDim..endDim into one (default 1..−1: everything but the batch), as
+ * `nn.Flatten`.
+ *
+ * @example new Flatten() // [N, 64, 7, 7] → [N, 3136]
+ */
 export class Flatten extends Module {
   constructor(
     readonly startDim = 1,
@@ -62,11 +85,15 @@ export class Flatten extends Module {
 }
 
 /**
- * A residual connection: f(x) + shortcut(x), where shortcut is the identity unless given (e.g. a
- * strided 1×1 conv with batch norm when the shape changes), as in ResNet.
+ * A residual connection, body(x) + shortcut(x), as in ResNet; the shortcut is the identity unless
+ * given (e.g. a strided 1×1 conv with batch norm where the body changes the shape). State-dict
+ * names: body.*, shortcut.*.
+ *
+ * @example new Residual(new Sequential(new Conv2d(64, 64, 3, { padding: 1 }), new BatchNorm2d(64)))
  */
 export class Residual extends Module {
   readonly shortcut: Module;
+
   constructor(
     readonly body: Module,
     shortcut?: Module,

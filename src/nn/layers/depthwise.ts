@@ -7,24 +7,29 @@ import { BatchNorm2d } from './norm.js';
 
 /** Options of DepthwiseSeparableConv2d. */
 export interface DepthwiseSeparableOptions {
-  stride?: number;
-  /** Padding of the depthwise conv (default kernelSize // 2: 'same' size at stride 1). */
-  padding?: number;
-  /** Bias in both convs (default false: the batch norms that follow make it redundant). */
+  /** Stride of the depthwise conv (default 1). */
+  stride?: number | readonly number[];
+  /** Padding of the depthwise conv (default ⌊kernelSize / 2⌋: same size at stride 1, odd k). */
+  padding?: number | readonly number[];
+  /** A bias in both convs (default false: the batch norms after them make it redundant). */
   bias?: boolean;
   /** Batch norm after each conv (default true). */
   norm?: boolean;
-  /** The activation after each conv (default ReLU; pass () => new Identity() for none). */
-  activation?: () => Module;
+  /** Makes the activation after each conv (default ReLU); null for none. */
+  activation?: (() => Module) | null;
 }
 
 /**
  * A depthwise-separable convolution (MobileNet, Xception): a depthwise k×k conv (one filter per
- * input channel, groups = inChannels) then a pointwise 1×1 conv mixing channels, each followed by
- * batch norm and an activation. Costs about 1/outChannels + 1/k² of a full k×k conv.
- * State-dict names: depthwise.*, bn1.*, pointwise.*, bn2.*.
+ * input channel, groups = inChannels), batch norm and an activation, then a pointwise 1×1 conv
+ * mixing the channels, batch norm and an activation. It costs about 1/outChannels + 1/k² of a full
+ * k×k conv's multiply-adds and parameters. Without `norm` the batch norms, and with
+ * `activation: null` the activations, are Identity. Children (and state-dict names): depthwise,
+ * bn1, act1, pointwise, bn2, act2.
  *
- * @example new DepthwiseSeparableConv2d(32, 64, 3, { stride: 2 }) // [N, 32, 56, 56] → [N, 64, 28, 28]
+ * @example
+ * new DepthwiseSeparableConv2d(32, 64, 3, { stride: 2 }); // [N, 32, 56, 56] → [N, 64, 28, 28]
+ * new DepthwiseSeparableConv2d(32, 64, 3, { activation: () => new ReLU6() });
  */
 export class DepthwiseSeparableConv2d extends Module {
   depthwise: Conv2d;
@@ -42,18 +47,20 @@ export class DepthwiseSeparableConv2d extends Module {
   ) {
     super();
     const { stride = 1, padding = Math.floor(kernelSize / 2), bias = false, norm = true } = options;
-    const activation = options.activation ?? (() => new ReLU());
+    const activation = options.activation === undefined ? () => new ReLU() : options.activation;
+    const act = () => (activation ? activation() : new Identity());
+    const bn = (channels: number) => (norm ? new BatchNorm2d(channels) : new Identity());
     this.depthwise = new Conv2d(inChannels, inChannels, kernelSize, {
       stride,
       padding,
       groups: inChannels,
       bias,
     });
-    this.bn1 = norm ? new BatchNorm2d(inChannels) : new Identity();
-    this.act1 = activation();
+    this.bn1 = bn(inChannels);
+    this.act1 = act();
     this.pointwise = new Conv2d(inChannels, outChannels, 1, { bias });
-    this.bn2 = norm ? new BatchNorm2d(outChannels) : new Identity();
-    this.act2 = activation();
+    this.bn2 = bn(outChannels);
+    this.act2 = act();
   }
 
   forward(x: Tensor): Tensor {

@@ -1,14 +1,27 @@
 import type { Tensor } from '../../tensor/tensor.js';
-import { alphaDropout, dropout, dropout1d, dropout2d, dropout3d } from '../../ops/dropout.js';
+import {
+  alphaDropout,
+  dropout,
+  dropout1d,
+  dropout2d,
+  dropout3d,
+  featureAlphaDropout,
+} from '../../ops/dropout.js';
 import { Module } from '../module.js';
+import { checkProbability } from './args.js';
 
-/** A dropout layer: active in training mode only, with a fixed probability p. */
+/**
+ * A dropout layer: drops with probability p in training mode and is the identity in eval mode.
+ * Masks come from the default generator, so `manualSeed` makes them repeatable. The classes below
+ * only pick the op (which elements or channels are dropped, and how the rest are rescaled).
+ */
 abstract class DropoutLayer extends Module {
   protected constructor(
     readonly p: number,
     private readonly drop: typeof dropout,
   ) {
     super();
+    checkProbability(this.constructor.name, 'p', p);
   }
 
   forward(x: Tensor): Tensor {
@@ -20,28 +33,36 @@ abstract class DropoutLayer extends Module {
   }
 }
 
-/** Zeroes each element with probability p in training and scales the rest by 1/(1−p), as `nn.Dropout`. */
+/**
+ * Zeroes each element with probability p while training and scales the rest by 1/(1−p), as
+ * `nn.Dropout`.
+ *
+ * @example new Sequential(new Linear(256, 128), new ReLU(), new Dropout(0.5), new Linear(128, 10))
+ */
 export class Dropout extends DropoutLayer {
   constructor(p = 0.5) {
     super(p, dropout);
   }
 }
 
-/** Zeroes whole channels of [N, C, L], as `nn.Dropout1d`. */
+/** Zeroes whole channels of [N, C, L] or [C, L] while training, as `nn.Dropout1d`. */
 export class Dropout1d extends DropoutLayer {
   constructor(p = 0.5) {
     super(p, dropout1d);
   }
 }
 
-/** Zeroes whole feature maps of [N, C, H, W], as `nn.Dropout2d`. */
+/**
+ * Zeroes whole feature maps of [N, C, H, W] or [C, H, W] while training, as `nn.Dropout2d`
+ * (neighbouring pixels are correlated, so dropping single ones regularises little).
+ */
 export class Dropout2d extends DropoutLayer {
   constructor(p = 0.5) {
     super(p, dropout2d);
   }
 }
 
-/** Zeroes whole volumes of [N, C, D, H, W], as `nn.Dropout3d`. */
+/** Zeroes whole volumes of [N, C, D, H, W] or [C, D, H, W] while training, as `nn.Dropout3d`. */
 export class Dropout3d extends DropoutLayer {
   constructor(p = 0.5) {
     super(p, dropout3d);
@@ -52,5 +73,12 @@ export class Dropout3d extends DropoutLayer {
 export class AlphaDropout extends DropoutLayer {
   constructor(p = 0.5) {
     super(p, alphaDropout);
+  }
+}
+
+/** Alpha dropout of whole channels (dim 1), as `nn.FeatureAlphaDropout`. */
+export class FeatureAlphaDropout extends DropoutLayer {
+  constructor(p = 0.5) {
+    super(p, featureAlphaDropout);
   }
 }

@@ -21,9 +21,15 @@ import {
 
 /**
  * A loss as an object with fixed options, as PyTorch's loss modules (`nn.CrossEntropyLoss()`).
- * Not a Module: a loss takes two inputs and has no parameters to train or save.
  *
- * @example const criterion = new CrossEntropyLoss({ labelSmoothing: 0.1 }); criterion.forward(logits, target);
+ * Not a Module, for two reasons: Module.forward takes one input and a loss takes two (input and
+ * target), and a loss has nothing to train or save (PyTorch's class weights are options here, not
+ * state-dict buffers). A fit loop only needs `forward(input, target)`; subclass Loss, or pass
+ * any object with that method, for a loss of your own.
+ *
+ * @example
+ * const criterion = new CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * criterion.forward(logits, target).backward(); // logits [N, C], target [N] (int32 class indices)
  */
 export abstract class Loss<O extends object = LossOptions> {
   protected constructor(
@@ -31,9 +37,14 @@ export abstract class Loss<O extends object = LossOptions> {
     private readonly fn: (input: Tensor, target: Tensor, options: O) => Tensor,
   ) {}
 
-  /** The loss of `input` against `target`. */
+  /** The loss of `input` against `target`, reduced as options.reduction says. */
   forward(input: Tensor, target: Tensor): Tensor {
     return this.fn(input, target, this.options);
+  }
+
+  /** The class name and parentheses, as PyTorch prints a loss (`CrossEntropyLoss()`). */
+  toString(): string {
+    return `${this.constructor.name}()`;
   }
 }
 

@@ -1,34 +1,50 @@
+import { check } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { interpolate, type InterpolateOptions } from '../../ops/interpolate.js';
 import { pixelShuffle, pixelUnshuffle } from '../../ops/pixel-shuffle.js';
 import { Module } from '../module.js';
+import { checkPositiveInteger } from './args.js';
+import { formatArgs } from './repr.js';
 
 /**
- * Resizes the spatial dims by `size` or `scaleFactor` with nearest/linear/cubic interpolation, as
- * `nn.Upsample`.
+ * Resizes the spatial dims to `size` or by `scaleFactor` (give exactly one) with 'nearest'
+ * (default), 'nearest-exact', 'linear', 'bilinear', 'bicubic' or 'trilinear' interpolation and
+ * PyTorch's alignCorners, as `nn.Upsample`.
  *
- * @example new Upsample({ scaleFactor: 2, mode: 'bilinear' })
+ * @example new Upsample({ scaleFactor: 2, mode: 'bilinear' }) // [N, C, 16, 16] → [N, C, 32, 32]
  */
 export class Upsample extends Module {
   constructor(readonly options: InterpolateOptions) {
     super();
+    check(
+      (options.size === undefined) !== (options.scaleFactor === undefined),
+      'Upsample',
+      () =>
+        `give exactly one of size and scaleFactor, got ${options.size === undefined ? 'neither' : 'both'}`,
+    );
   }
 
   forward(x: Tensor): Tensor {
     return interpolate(x, this.options);
   }
 
+  /** PyTorch's repr: the size or the scale factor, and the mode. */
   protected override extraRepr(): string {
-    return Object.entries(this.options)
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join(', ');
+    const { size, scaleFactor, mode = 'nearest' } = this.options;
+    return formatArgs({ ...(size === undefined ? { scaleFactor } : { size }), mode });
   }
 }
 
-/** [N, C·r², H, W] → [N, C, H·r, W·r], as `nn.PixelShuffle` (sub-pixel up-sampling). */
+/**
+ * Moves channels into space, [N, C·r², H, W] → [N, C, H·r, W·r], as `nn.PixelShuffle` (the
+ * sub-pixel convolution upsampler).
+ *
+ * @example new Sequential(new Conv2d(64, 3 * 4, 3, { padding: 1 }), new PixelShuffle(2))
+ */
 export class PixelShuffle extends Module {
   constructor(readonly upscaleFactor: number) {
     super();
+    checkPositiveInteger('PixelShuffle', 'upscaleFactor', upscaleFactor);
   }
 
   forward(x: Tensor): Tensor {
@@ -40,10 +56,11 @@ export class PixelShuffle extends Module {
   }
 }
 
-/** [N, C, H·r, W·r] → [N, C·r², H, W], as `nn.PixelUnshuffle`. */
+/** Moves space into channels, [N, C, H·r, W·r] → [N, C·r², H, W], as `nn.PixelUnshuffle`. */
 export class PixelUnshuffle extends Module {
   constructor(readonly downscaleFactor: number) {
     super();
+    checkPositiveInteger('PixelUnshuffle', 'downscaleFactor', downscaleFactor);
   }
 
   forward(x: Tensor): Tensor {

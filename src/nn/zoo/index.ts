@@ -60,14 +60,17 @@ const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
  * const model = createModel('resnet18', { stem: 'cifar', numClasses: 10 });
  * createModel('fashion_cnn'); // fovea's default model for 28×28 grey images
  */
-export function createModel<N extends ModelName>(name: N, options?: Zoo[N]['options']): Zoo[N]['model'];
+export function createModel<N extends ModelName>(
+  name: N,
+  options?: Zoo[N]['options'],
+): Zoo[N]['model'];
 export function createModel(name: string, options?: ModelOptions): Zoo[ModelName]['model'];
 export function createModel(name: string, options: ModelOptions = {}): Zoo[ModelName]['model'] {
   if (!Object.hasOwn(ZOO, name)) {
     const near = modelNames().find((n) => squash(n) === squash(name));
     throw new FoveaError(
       'createModel',
-      `unknown model '${name}'${near ? `; did you mean '${near}'?` : ''} The zoo has ${modelNames().join(', ')}`,
+      `unknown model '${name}'${near ? ` (did you mean '${near}'?)` : ''}; the zoo has ${modelNames().join(', ')}`,
     );
   }
   // Each builder checks its own options: the name picks the builder, so the cast is safe.

@@ -21,7 +21,7 @@ const DEFAULTS: Required<LeNet5Options> = { numClasses: 10, inChannels: 1 };
  * LeNet-5 (LeCun et al., 1998) for 1×28×28 images: conv 6@5×5, pool, conv 16@5×5, pool,
  * fully connected 120, 84, classes — with today's ReLU and max pooling in place of the original
  * scaled tanh and trainable subsampling. conv1 pads by 2, standing in for the paper's padding of
- * 28×28 digits to 32×32; 32×32 inputs work too (and any size from 16×16 up), since an adaptive
+ * 28×28 digits to 32×32; 32×32 inputs work too (and any size from 12×12 up), since an adaptive
  * average pool brings the last feature map to the 5×5 the head expects (at 28×28 it is already
  * 5×5 and the pool changes nothing). Parameter names are those of PyTorch's tutorial LeNet
  * (`conv1`, `conv2`, `fc1`, `fc2`, `fc3`). 61,706 parameters at 10 classes.

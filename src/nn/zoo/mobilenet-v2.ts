@@ -69,7 +69,9 @@ export class InvertedResidual extends Module {
     const hidden = Math.round(inChannels * expandRatio);
     const act = { activation: () => new ReLU6() };
     const expand =
-      expandRatio === 1 ? [] : [new Sequential(...convBnAct(inChannels, hidden, { kernelSize: 1, ...act }))];
+      expandRatio === 1
+        ? []
+        : [new Sequential(...convBnAct(inChannels, hidden, { kernelSize: 1, ...act }))];
     this.conv = new Sequential(
       ...expand,
       new Sequential(...convBnAct(hidden, hidden, { stride, groups: hidden, ...act })),
@@ -111,7 +113,9 @@ export class MobileNetV2 extends Module {
     let channels = makeDivisible(32 * o.widthMult);
     // The last conv only ever widens: a narrow model keeps its 1280 features.
     const lastChannels = makeDivisible(1280 * Math.max(1, o.widthMult));
-    const blocks: Module[] = [new Sequential(...convBnAct(o.inChannels, channels, { stride: 2, ...act }))];
+    const blocks: Module[] = [
+      new Sequential(...convBnAct(o.inChannels, channels, { stride: 2, ...act })),
+    ];
     for (const [t, c, n, s] of STAGES) {
       const out = makeDivisible(c * o.widthMult);
       for (let i = 0; i < n; i++) {

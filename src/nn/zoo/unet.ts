@@ -24,7 +24,10 @@ const DEFAULTS: Required<UNetOptions> = { inChannels: 1, numClasses: 2, baseWidt
 
 /** Two 3×3 convs, each with batch norm and ReLU: one level of the U. */
 function doubleConv(inChannels: number, outChannels: number): Sequential {
-  return new Sequential(...convBnAct(inChannels, outChannels), ...convBnAct(outChannels, outChannels));
+  return new Sequential(
+    ...convBnAct(inChannels, outChannels),
+    ...convBnAct(outChannels, outChannels),
+  );
 }
 
 /**
