@@ -16,6 +16,7 @@ import type { DType, TypedArray } from '../backend/dtype.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { FoveaError, fmt } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { halfToFloat } from './half.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const MAX_HEADER_BYTES = 64 * 1024;
@@ -409,16 +410,6 @@ function fortranToC(src: TypedArray, out: TypedArray, shape: readonly number[]):
       index[k] = 0;
     }
   }
-}
-
-/** IEEE 754 half precision bits → number. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24; // zero and subnormals
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 /** A header value as Python would print it, cut short for error messages. */

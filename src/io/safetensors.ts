@@ -23,6 +23,7 @@ import { getBackend } from '../tensor/backend-registry.js';
 import { FoveaError, fmt } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { halfToFloat } from './half.js';
 
 const MAX_HEADER_BYTES = 100_000_000;
 const MAX_NDIM = 64;
@@ -574,16 +575,4 @@ class HeaderParser {
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
-}
-
-/** IEEE 754 half precision bits → number. */
-function halfToFloat(h: number): number {
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  let magnitude: number;
-  if (exponent === 0)
-    magnitude = fraction * 2 ** -24; // zero and subnormals
-  else if (exponent === 31) magnitude = fraction ? NaN : Infinity;
-  else magnitude = (1024 + fraction) * 2 ** (exponent - 25);
-  return h & 0x8000 ? -magnitude : magnitude;
 }
