@@ -2,7 +2,7 @@
 //
 // The layout is the one of GotoBLAS/BLIS. The product is cut into blocks of KC steps along k;
 // each KC × NC block of B is packed into column panels NR = 8 wide, and each MC × KC block of A
-// into row panels MR high (4 or 6), zero-padded at the edges, so that the microkernel only ever
+// into row panels MR (4) high, zero-padded at the edges, so that the microkernel only ever
 // reads full panels, in order. The microkernel keeps an MR × 8 tile of C in v128 registers (two
 // f32x4 per row); per step of k it loads 8 values of B and MR values of A, each already
 // broadcast to four lanes by the packing (a packed A element takes 16 bytes: V8 folds the
@@ -14,6 +14,8 @@
 // docs/wasm-backend.md has the measurements behind the choices.
 
 /** Columns of a packed B panel and of the microkernel's tile. */
+/** Rows of A per microkernel tile (4×8: eight v128 accumulators, no spills in V8). */
+const MR: i32 = 4;
 const NR: i32 = 8;
 /** Depth of a k block: an MR×KC panel of A (splatted, 16 KiB) and a KC×NR panel of B stay in L1. */
 const KC: i32 = 256;
@@ -100,89 +102,6 @@ function f32_gemm_ukernel_4x8__wasmsimd(
 }
 
 /**
- * The 6×8 microkernel: as the 4×8 one with six rows. Its 12 accumulators, 2 vectors of B, the
- * broadcast and a product need all of x64's allocatable XMM registers, and V8 spills: it runs
- * at about 60% of the 4×8 one (see docs/wasm-backend.md). Kept as the variant to beat.
- */
-function f32_gemm_ukernel_6x8__wasmsimd(
-  kc: i32,
-  a: usize,
-  b: usize,
-  c: usize,
-  ldc: usize,
-  add: bool,
-): void {
-  let c0l = f32x4.splat(0);
-  let c0h = c0l;
-  let c1l = c0l;
-  let c1h = c0l;
-  let c2l = c0l;
-  let c2h = c0l;
-  let c3l = c0l;
-  let c3h = c0l;
-  let c4l = c0l;
-  let c4h = c0l;
-  let c5l = c0l;
-  let c5h = c0l;
-  const bEnd = b + <usize>kc * 32;
-  while (b < bEnd) {
-    const bl = v128.load(b);
-    const bh = v128.load(b, 16);
-    const a0 = v128.load(a);
-    c0l = madd(a0, bl, c0l);
-    c0h = madd(a0, bh, c0h);
-    const a1 = v128.load(a, 16);
-    c1l = madd(a1, bl, c1l);
-    c1h = madd(a1, bh, c1h);
-    const a2 = v128.load(a, 32);
-    c2l = madd(a2, bl, c2l);
-    c2h = madd(a2, bh, c2h);
-    const a3 = v128.load(a, 48);
-    c3l = madd(a3, bl, c3l);
-    c3h = madd(a3, bh, c3h);
-    const a4 = v128.load(a, 64);
-    c4l = madd(a4, bl, c4l);
-    c4h = madd(a4, bh, c4h);
-    const a5 = v128.load(a, 80);
-    c5l = madd(a5, bl, c5l);
-    c5h = madd(a5, bh, c5h);
-    a += 96;
-    b += 32;
-  }
-  const r1 = c + ldc;
-  const r2 = r1 + ldc;
-  const r3 = r2 + ldc;
-  const r4 = r3 + ldc;
-  const r5 = r4 + ldc;
-  if (add) {
-    c0l = f32x4.add(c0l, v128.load(c));
-    c0h = f32x4.add(c0h, v128.load(c, 16));
-    c1l = f32x4.add(c1l, v128.load(r1));
-    c1h = f32x4.add(c1h, v128.load(r1, 16));
-    c2l = f32x4.add(c2l, v128.load(r2));
-    c2h = f32x4.add(c2h, v128.load(r2, 16));
-    c3l = f32x4.add(c3l, v128.load(r3));
-    c3h = f32x4.add(c3h, v128.load(r3, 16));
-    c4l = f32x4.add(c4l, v128.load(r4));
-    c4h = f32x4.add(c4h, v128.load(r4, 16));
-    c5l = f32x4.add(c5l, v128.load(r5));
-    c5h = f32x4.add(c5h, v128.load(r5, 16));
-  }
-  v128.store(c, c0l);
-  v128.store(c, c0h, 16);
-  v128.store(r1, c1l);
-  v128.store(r1, c1h, 16);
-  v128.store(r2, c2l);
-  v128.store(r2, c2h, 16);
-  v128.store(r3, c3l);
-  v128.store(r3, c3h, 16);
-  v128.store(r4, c4l);
-  v128.store(r4, c4h, 16);
-  v128.store(r5, c5l);
-  v128.store(r5, c5h, 16);
-}
-
-/**
  * Packs a kc × nc block of B, whose element (p, j) is at src + (p·rs + j·cs)·4, into panels of
  * NR columns: panel q holds, for each p, columns q·NR .. q·NR+7 (zeros past nc).
  */
@@ -220,32 +139,26 @@ function packB(kc: i32, nc: i32, src: usize, rs: usize, cs: usize, dst: usize): 
 
 /**
  * Packs an mc × kc block of A, whose element (i, p) is at src + (i·rs + p·cs)·4, into panels of
- * mr rows: panel q holds, for each p, rows q·mr .. q·mr+mr−1 (zeros past mc), each element
+ * MR rows: panel q holds, for each p, rows q·MR .. q·MR+MR−1 (zeros past mc), each element
  * broadcast to a whole v128 (SPLAT bytes).
  */
-function packA(mr: i32, mc: i32, kc: i32, src: usize, rs: usize, cs: usize, dst: usize): void {
-  for (let i = 0; i < mc; i += mr) {
-    const rows = min(mr, mc - i);
+function packA(mc: i32, kc: i32, src: usize, rs: usize, cs: usize, dst: usize): void {
+  for (let i = 0; i < mc; i += MR) {
+    const rows = min(MR, mc - i);
     const from = src + <usize>i * rs * 4;
-    for (let r = 0; r < mr; r++) {
+    for (let r = 0; r < MR; r++) {
       const d = dst + <usize>r * SPLAT;
       if (r < rows) {
         const s = from + <usize>r * rs * 4;
         for (let p = 0; p < kc; p++) {
-          v128.store(d + <usize>(p * mr) * SPLAT, v128.load32_splat(s + <usize>p * cs * 4));
+          v128.store(d + <usize>(p * MR) * SPLAT, v128.load32_splat(s + <usize>p * cs * 4));
         }
       } else {
-        for (let p = 0; p < kc; p++) v128.store(d + <usize>(p * mr) * SPLAT, f32x4.splat(0));
+        for (let p = 0; p < kc; p++) v128.store(d + <usize>(p * MR) * SPLAT, f32x4.splat(0));
       }
     }
-    dst += <usize>(kc * mr) * SPLAT;
+    dst += <usize>(kc * MR) * SPLAT;
   }
-}
-
-/** Runs the mr×8 microkernel on full panels (mr is 4 or 6). */
-function microkernel(mr: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, add: bool): void {
-  if (mr == 6) f32_gemm_ukernel_6x8__wasmsimd(kc, a, b, c, ldc, add);
-  else f32_gemm_ukernel_4x8__wasmsimd(kc, a, b, c, ldc, add);
 }
 
 /** C[rows × cols] (+)= tile[rows × cols], where tile rows are NR floats apart. */
@@ -263,7 +176,6 @@ function mergeTile(rows: i32, cols: i32, tile: usize, c: usize, ldc: usize, add:
 
 /** One product C[m × n] (+)= op(A) · op(B), blocked and packed. */
 function gemm1(
-  mr: i32,
   m: i32,
   n: i32,
   k: i32,
@@ -292,18 +204,18 @@ function gemm1(
       packB(kc, nc, b + (<usize>pc * rsB + <usize>jc * csB) * 4, rsB, csB, packedB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA(mr, mc, kc, a + (<usize>ic * rsA + <usize>pc * csA) * 4, rsA, csA, packedA);
+        packA(mc, kc, a + (<usize>ic * rsA + <usize>pc * csA) * 4, rsA, csA, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
           const pb = packedB + <usize>(jr * kc) * 4;
-          for (let ir = 0; ir < mc; ir += mr) {
-            const rows = min(mr, mc - ir);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = min(MR, mc - ir);
             const pa = packedA + <usize>(ir * kc) * SPLAT;
             const pc0 = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
-            if (rows == mr && cols == NR) {
-              microkernel(mr, kc, pa, pb, pc0, ldc, add);
+            if (rows == MR && cols == NR) {
+              f32_gemm_ukernel_4x8__wasmsimd(kc, pa, pb, pc0, ldc, add);
             } else {
-              microkernel(mr, kc, pa, pb, tile, NR * 4, false);
+              f32_gemm_ukernel_4x8__wasmsimd(kc, pa, pb, tile, NR * 4, false);
               mergeTile(rows, cols, tile, pc0, ldc, add);
             }
           }
@@ -324,7 +236,6 @@ const ACCUMULATE = 4;
  * f32_gemm_workspace_bytes() bytes of scratch.
  */
 export function gemm(
-  mr: i32,
   batch: i32,
   m: i32,
   n: i32,
@@ -360,7 +271,7 @@ export function gemm(
     if (k <= 0) {
       if (!accumulate) memory.fill(ci, 0, <usize>m * <usize>n * 4);
     } else {
-      gemm1(mr, m, n, k, ai, bi, ci, transA, transB, accumulate, work);
+      gemm1(m, n, k, ai, bi, ci, transA, transB, accumulate, work);
     }
   }
 }

@@ -9,7 +9,7 @@ export function heap_base(): usize {
   return __heap_base;
 }
 
-/** SGEMM on 4×8 register tiles; arguments as `gemm` in f32-gemm.ts, without `mr`. */
+/** SGEMM on 4×8 register tiles; arguments as `gemm` in f32-gemm.ts. */
 export function f32_gemm_4x8__wasmsimd(
   batch: i32,
   m: i32,
@@ -24,23 +24,5 @@ export function f32_gemm_4x8__wasmsimd(
   flags: i32,
   work: usize,
 ): void {
-  gemm(4, batch, m, n, k, a, strideA, b, strideB, c, strideC, flags, work);
-}
-
-/** SGEMM on 6×8 register tiles; arguments as `gemm` in f32-gemm.ts, without `mr`. */
-export function f32_gemm_6x8__wasmsimd(
-  batch: i32,
-  m: i32,
-  n: i32,
-  k: i32,
-  a: usize,
-  strideA: i32,
-  b: usize,
-  strideB: i32,
-  c: usize,
-  strideC: i32,
-  flags: i32,
-  work: usize,
-): void {
-  gemm(6, batch, m, n, k, a, strideA, b, strideB, c, strideC, flags, work);
+  gemm(batch, m, n, k, a, strideA, b, strideB, c, strideC, flags, work);
 }
