@@ -174,28 +174,41 @@ function mergeTile(rows: i32, cols: i32, tile: usize, c: usize, ldc: usize, add:
   }
 }
 
-/** One product C[m × n] (+)= op(A) · op(B), blocked and packed. */
-function gemm1(
+/**
+ * One product C[m × n] (+)= op(A) · op(B), blocked and packed. `lda`, `ldb`, `ldc` are the row
+ * strides (in f32 elements) of A, B and C as stored: A is m×k (k×m when transposed), B is k×n
+ * (n×k when transposed), so a block of a larger matrix is multiplied in place. `work` points at
+ * f32_gemm_workspace_bytes() bytes of scratch.
+ */
+export function f32_gemm(
   m: i32,
   n: i32,
   k: i32,
   a: usize,
+  lda: i32,
   b: usize,
+  ldb: i32,
   c: usize,
+  ldc: i32,
   transA: bool,
   transB: bool,
   accumulate: bool,
   work: usize,
 ): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldc * 4, 0, <usize>n * 4);
+    return;
+  }
   const packedA = work;
   const packedB = packedA + <usize>(MC * KC) * SPLAT;
   const tile = packedB + <usize>(KC * NC) * 4;
   // Element (i, p) of op(A) is at a + (i·rsA + p·csA)·4; element (p, j) of op(B) at b + (p·rsB + j·csB)·4.
-  const rsA: usize = transA ? 1 : <usize>k;
-  const csA: usize = transA ? <usize>m : 1;
-  const rsB: usize = transB ? 1 : <usize>n;
-  const csB: usize = transB ? <usize>k : 1;
-  const ldc = <usize>n * 4;
+  const rsA: usize = transA ? 1 : <usize>lda;
+  const csA: usize = transA ? <usize>lda : 1;
+  const rsB: usize = transB ? 1 : <usize>ldb;
+  const csB: usize = transB ? <usize>ldb : 1;
+  const ldcBytes = <usize>ldc * 4;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -211,67 +224,16 @@ function gemm1(
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const pa = packedA + <usize>(ir * kc) * SPLAT;
-            const pc0 = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
+            const pc0 = c + <usize>(ic + ir) * ldcBytes + <usize>(jc + jr) * 4;
             if (rows == MR && cols == NR) {
-              f32_gemm_ukernel_4x8__wasmsimd(kc, pa, pb, pc0, ldc, add);
+              f32_gemm_ukernel_4x8__wasmsimd(kc, pa, pb, pc0, ldcBytes, add);
             } else {
               f32_gemm_ukernel_4x8__wasmsimd(kc, pa, pb, tile, NR * 4, false);
-              mergeTile(rows, cols, tile, pc0, ldc, add);
+              mergeTile(rows, cols, tile, pc0, ldcBytes, add);
             }
           }
         }
       }
-    }
-  }
-}
-
-/** Flags of `gemm`: bit 0 transposes A (stored k×m), bit 1 B (stored n×k), bit 2 accumulates. */
-const TRANS_A = 1;
-const TRANS_B = 2;
-const ACCUMULATE = 4;
-
-/**
- * out[b] (+)= op(a[b]) · op(b[b]) for b < batch, the kernel interface's `matmul` on f32: op(A) is
- * m×k, op(B) k×n; batch strides count elements (0 repeats one matrix); `work` points at
- * f32_gemm_workspace_bytes() bytes of scratch.
- */
-export function gemm(
-  batch: i32,
-  m: i32,
-  n: i32,
-  k: i32,
-  a: usize,
-  strideA: i32,
-  b: usize,
-  strideB: i32,
-  c: usize,
-  strideC: i32,
-  flags: i32,
-  work: usize,
-): void {
-  const transA = (flags & TRANS_A) != 0;
-  const transB = (flags & TRANS_B) != 0;
-  const accumulate = (flags & ACCUMULATE) != 0;
-  if (batch <= 0 || m <= 0 || n <= 0) return;
-  if (strideC == 0 && !accumulate && batch > 1) {
-    // Every entry overwrites the same output: only the last one counts.
-    a += <usize>(batch - 1) * <usize>strideA * 4;
-    b += <usize>(batch - 1) * <usize>strideB * 4;
-    batch = 1;
-  }
-  if (batch > 1 && strideB == 0 && !transA && strideA == m * k && strideC == m * n) {
-    // One B for stacked A matrices and stacked outputs: a single taller product.
-    m *= batch;
-    batch = 1;
-  }
-  for (let i = 0; i < batch; i++) {
-    const ai = a + <usize>i * <usize>strideA * 4;
-    const bi = b + <usize>i * <usize>strideB * 4;
-    const ci = c + <usize>i * <usize>strideC * 4;
-    if (k <= 0) {
-      if (!accumulate) memory.fill(ci, 0, <usize>m * <usize>n * 4);
-    } else {
-      gemm1(m, n, k, ai, bi, ci, transA, transB, accumulate, work);
     }
   }
 }

@@ -1,28 +1,30 @@
 // Entry point of fovea's WebAssembly kernels (compiled by `npm run build:wasm`, see asconfig.json).
+// The module imports one shared memory; the pool instantiates it once per thread. Kernels run as
+// jobs (job.ts): the caller writes a job's words, and every thread calls `run_job`.
 // Kernel names follow XNNPACK: <dtype>_<op>_<tile>__<isa>.
-import { f32_gemm_workspace_bytes, gemm } from './f32-gemm';
+import { f32_gemm_workspace_bytes } from './f32-gemm';
+import { f32_conv_adjoint_job, f32_conv_job, f32_conv_weight_job } from './f32-conv';
+import { f32_matmul_job } from './f32-matmul';
 
 export { f32_gemm_workspace_bytes };
 
-/** The first byte of memory free for the caller: operands and scratch go above it. */
+/** The first byte of memory free for the caller: the job, scratch and operands go above it. */
 export function heap_base(): usize {
   return __heap_base;
 }
 
-/** SGEMM on 4×8 register tiles; arguments as `gemm` in f32-gemm.ts. */
-export function f32_gemm_4x8__wasmsimd(
-  batch: i32,
-  m: i32,
-  n: i32,
-  k: i32,
-  a: usize,
-  strideA: i32,
-  b: usize,
-  strideB: i32,
-  c: usize,
-  strideC: i32,
-  flags: i32,
-  work: usize,
-): void {
-  gemm(batch, m, n, k, a, strideA, b, strideB, c, strideC, flags, work);
+/** Job kinds (word 0 of a job). */
+const MATMUL = 1;
+const CONV = 2;
+const CONV_ADJOINT = 3;
+const CONV_WEIGHT = 4;
+
+/** Runs this thread's share of the job at `job`; `work` is this thread's scratch memory. */
+export function run_job(job: usize, thread: i32, threads: i32, work: usize): void {
+  const kind = load<i32>(job);
+  if (kind == MATMUL) f32_matmul_job(job, thread, threads, work);
+  else if (kind == CONV) f32_conv_job(job, thread, threads, work);
+  else if (kind == CONV_ADJOINT) f32_conv_adjoint_job(job, thread, threads, work);
+  else if (kind == CONV_WEIGHT) f32_conv_weight_job(job, thread, threads, work);
+  else unreachable();
 }

@@ -1,5 +1,11 @@
 import type { DType, TypedArray } from './dtype.js';
 
+/** A backend's live memory, as `Backend.memory()` reports it. */
+export interface MemoryStats {
+  liveBuffers: number;
+  liveBytes: number;
+}
+
 /** A shape as kernels see it: one size per dimension. */
 type Shape = readonly number[];
 
@@ -13,6 +19,11 @@ export interface Backend {
   readonly name: string;
   /** A zero-filled array of `size` elements of `dtype`, in this backend's memory. */
   alloc(dtype: DType, size: number): TypedArray;
+  /**
+   * The buffers `alloc` returned that are still alive (not yet reclaimed by the garbage
+   * collector or the backend's pool), and their bytes: what a leak test watches.
+   */
+  memory?(): MemoryStats;
 
   /** out[i] = op(x[i]); `copy` converts between dtypes. */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
@@ -30,6 +41,19 @@ export interface Backend {
 
   /** Batched matrix product with optional transposes, batch strides and accumulation. */
   matmul(args: MatmulArgs): void;
+
+  /**
+   * Grouped convolution without bias: x [N, C, ...inSize] and w [C_out, C/groups, ...kernel] →
+   * out [N, C_out, ...outSize] (cross-correlation, zero padding, as PyTorch's conv).
+   */
+  conv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: TypedArray): void;
+  /**
+   * The adjoint of `conv` in x: gout [N, C_out, ...outSize] → gin [N, C, ...inSize], overwritten.
+   * It is conv's input gradient and conv transpose's forward.
+   */
+  convAdjoint(gout: TypedArray, w: TypedArray, geom: GroupedConv, gin: TypedArray): void;
+  /** The adjoint of `conv` in w: gw [C_out, C/groups, ...kernel] = Σ over the batch, overwritten. */
+  convWeightGrad(x: TypedArray, gout: TypedArray, geom: GroupedConv, gw: TypedArray): void;
 
   /** Unfolds sliding windows: x [N, C, ...in] into cols [N, C·∏kernel, ∏out] (zero padding). */
   im2col(x: TypedArray, geom: ConvGeometry, cols: TypedArray): void;
@@ -157,6 +181,12 @@ export interface ConvGeometry {
   stride: readonly number[];
   padBefore: readonly number[];
   dilation: readonly number[];
+}
+
+/** A convolution's geometry and its channel groups: `channels` in, `outChannels` out. */
+export interface GroupedConv extends ConvGeometry {
+  groups: number;
+  outChannels: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { add } from './arithmetic.js';
 import { pad } from './pad.js';
 import { reshape } from './reshape.js';
 import { checkFloat, empty, tuple } from './util.js';
+import { traced } from './trace.js';
 
 // ─── Geometry, shared by conv, conv transpose, unfold and fold ──────────────────────────────────
 
@@ -47,89 +48,20 @@ export function slidingGeometry(
   return { batch, channels, inSize, outSize, kernel, stride, padBefore, dilation };
 }
 
-// ─── The three linear maps of a grouped convolution, outside the graph ─────────────────────────
-// With cols = im2col(x), group g of sample n computes y[n, g] = W[g] · cols[n, g], where W[g] is
-// [C_out/groups, C_in/groups·∏kernel] and cols[n, g] is [C_in/groups·∏kernel, ∏out]. Each block
-// is contiguous, so one matmul per group covers the batch by strides alone.
-
-/** The per-group blocks of the weight, the columns and the output, as matmul operands. */
-function groupBlocks(geom: ConvGeometry, outChannels: number, groups: number) {
-  const positions = numel(geom.outSize);
-  const kernelCount = numel(geom.kernel);
-  const outPerGroup = outChannels / groups;
-  const rows = (geom.channels / groups) * kernelCount;
-  return {
-    outPerGroup,
-    rows,
-    positions,
-    weight: (data: TypedArray, g: number): MatmulOperand => ({
-      data,
-      offset: g * outPerGroup * rows,
-      batchStride: 0,
-    }),
-    cols: (data: TypedArray, g: number): MatmulOperand => ({
-      data,
-      offset: g * rows * positions,
-      batchStride: geom.channels * kernelCount * positions,
-    }),
-    out: (data: TypedArray, g: number): MatmulOperand => ({
-      data,
-      offset: g * outPerGroup * positions,
-      batchStride: outChannels * positions,
-    }),
-  };
-}
-
-/** Whether im2col would copy x unchanged (1×1 kernel, stride 1, no padding). */
-function isPointwise(geom: ConvGeometry): boolean {
-  return geom.kernel.every(
-    (k, i) =>
-      k === 1 &&
-      geom.stride[i] === 1 &&
-      geom.padBefore[i] === 0 &&
-      geom.outSize[i] === geom.inSize[i],
-  );
-}
-
-function columns(x: Tensor, geom: ConvGeometry): TypedArray {
-  if (isPointwise(geom)) return x.data;
-  const cols = getBackend().alloc(
-    x.dtype,
-    geom.batch * geom.channels * numel(geom.kernel) * numel(geom.outSize),
-  );
-  getBackend().im2col(x.data, geom, cols);
-  return cols;
-}
-
 /**
  * y = conv(x, weight) without bias: x [N, geom.channels, ...inSize], weight
  * [C_out, channels/groups, ...kernel] → [N, C_out, ...outSize]. Not recorded.
  */
 export function convolve(x: Tensor, weight: Tensor, geom: ConvGeometry, groups: number): Tensor {
   const outChannels = weight.shape[0];
-  const blocks = groupBlocks(geom, outChannels, groups);
-  const cols = columns(x, geom);
   const y = empty([geom.batch, outChannels, ...geom.outSize], x.dtype);
-  for (let g = 0; g < groups; g++) {
-    getBackend().matmul({
-      batch: geom.batch,
-      m: blocks.outPerGroup,
-      n: blocks.positions,
-      k: blocks.rows,
-      a: blocks.weight(weight.data, g),
-      b: blocks.cols(cols, g),
-      out: blocks.out(y.data, g),
-      transA: false,
-      transB: false,
-      accumulate: false,
-    });
-  }
+  getBackend().conv(x.data, weight.data, { ...geom, groups, outChannels }, y.data);
   return y;
 }
 
 /**
- * The adjoint of `convolve` in x: col2im of weightᵀ·y, y [N, C_out, ...outSize] →
- * [N, geom.channels, ...inSize]. It is conv's input gradient and conv transpose's forward.
+ * The adjoint of `convolve` in x: y [N, C_out, ...outSize] → [N, geom.channels, ...inSize].
+ * It is conv's input gradient and conv transpose's forward.
  */
 export function convolveAdjoint(
   y: Tensor,
@@ -137,33 +69,19 @@ export function convolveAdjoint(
   geom: ConvGeometry,
   groups: number,
 ): Tensor {
-  const blocks = groupBlocks(geom, weight.shape[0], groups);
   const x = empty([geom.batch, geom.channels, ...geom.inSize], y.dtype);
-  const pointwise = isPointwise(geom);
-  const cols = pointwise
-    ? x.data
-    : getBackend().alloc(y.dtype, geom.batch * groups * blocks.rows * blocks.positions);
-  for (let g = 0; g < groups; g++) {
-    getBackend().matmul({
-      batch: geom.batch,
-      m: blocks.rows,
-      n: blocks.positions,
-      k: blocks.outPerGroup,
-      a: blocks.weight(weight.data, g),
-      b: blocks.out(y.data, g),
-      out: blocks.cols(cols, g),
-      transA: true,
-      transB: false,
-      accumulate: false,
-    });
-  }
-  if (!pointwise) getBackend().col2im(cols, geom, x.data);
+  getBackend().convAdjoint(
+    y.data,
+    weight.data,
+    { ...geom, groups, outChannels: weight.shape[0] },
+    x.data,
+  );
   return x;
 }
 
 /**
- * d⟨y, convolve(x, weight)⟩ / d weight = Σ over the batch of y[n, g]·cols[n, g]ᵀ, of shape
- * `weightShape`. It is the weight gradient of both conv and conv transpose.
+ * d⟨y, convolve(x, weight)⟩ / d weight, of shape `weightShape`. It is the weight gradient of
+ * both conv and conv transpose.
  */
 export function convolveWeightGrad(
   x: Tensor,
@@ -172,24 +90,13 @@ export function convolveWeightGrad(
   groups: number,
   weightShape: Shape,
 ): Tensor {
-  const blocks = groupBlocks(geom, weightShape[0], groups);
-  const cols = columns(x, geom);
   const grad = empty(weightShape, x.dtype);
-  for (let g = 0; g < groups; g++) {
-    getBackend().matmul({
-      batch: geom.batch,
-      m: blocks.outPerGroup,
-      n: blocks.rows,
-      k: blocks.positions,
-      a: blocks.out(y.data, g),
-      b: blocks.cols(cols, g),
-      out: blocks.weight(grad.data, g),
-      transA: false,
-      transB: true,
-      // Every sample adds into the same weight block.
-      accumulate: true,
-    });
-  }
+  getBackend().convWeightGrad(
+    x.data,
+    y.data,
+    { ...geom, groups, outChannels: weightShape[0] },
+    grad.data,
+  );
   return grad;
 }
 
@@ -450,7 +357,13 @@ function convNd(
     input.requiresGrad ? convolveAdjoint(g, weight, geom, groups) : null,
     weight.requiresGrad ? convolveWeightGrad(input, g, geom, groups, weight.shape) : null,
   ]);
-  return addBias(out, bias);
+  const pads = [...geom.padBefore, ...(padsWithZeros ? after : none)];
+  return traced('conv', addBias(out, bias), [input, weight, bias], {
+    stride,
+    dilation,
+    groups,
+    pads,
+  });
 }
 
 /**

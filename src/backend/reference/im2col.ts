@@ -40,7 +40,8 @@ function increment(index: number[], sizes: readonly number[]): void {
   }
 }
 
-function planeSizes(g: ConvGeometry) {
+/** Per plane: input elements, kernel taps (column rows per channel), output positions. */
+export function planeSizes(g: ConvGeometry) {
   const inCount = g.inSize.reduce((a, b) => a * b, 1);
   const rowsPerChannel = g.kernel.reduce((a, b) => a * b, 1);
   const outCount = g.outSize.reduce((a, b) => a * b, 1);

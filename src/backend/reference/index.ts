@@ -1,9 +1,10 @@
 import type { Backend } from '../backend.js';
-import { allocArray } from '../dtype.js';
+import { conv, convAdjoint, convWeightGrad } from './conv.js';
 import { binary, copy, unary, where } from './elementwise.js';
 import { gather, resample, resampleBackward, scatterAdd } from './gather.js';
 import { col2im, im2col } from './im2col.js';
 import { matmul } from './matmul.js';
+import { liveMemory, trackedAlloc } from './memory.js';
 import { argReduce, reduce } from './reduce.js';
 import { windowMax, windowSum, windowSumBackward } from './window.js';
 
@@ -13,7 +14,8 @@ import { windowMax, windowSum, windowSumBackward } from './window.js';
  */
 export const referenceBackend: Backend = {
   name: 'reference',
-  alloc: allocArray,
+  alloc: trackedAlloc,
+  memory: liveMemory,
   unary,
   binary,
   where,
@@ -21,6 +23,9 @@ export const referenceBackend: Backend = {
   reduce,
   argReduce,
   matmul,
+  conv,
+  convAdjoint,
+  convWeightGrad,
   im2col,
   col2im,
   windowMax,

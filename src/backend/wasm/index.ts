@@ -1,6 +1,23 @@
 /**
- * The WebAssembly SIMD kernels (sources in assembly/, built into dist/wasm/). Not yet a backend:
- * for now it offers the SGEMM behind `wasmMatmul`; see docs/wasm-backend.md.
+ * The WebAssembly SIMD backend: the reference backend with its heavy kernels (matmul and the
+ * three convolution maps) replaced by AssemblyScript kernels (assembly/) that run on a pool of
+ * threads over one shared memory. See docs/wasm-backend.md.
  */
-export { DEFAULT_F32_GEMM, wasmMatmul } from './matmul.js';
-export { F32_GEMM_KERNELS, wasmKernelsPath, type F32GemmKernel } from './kernels.js';
+import type { Backend } from '../backend.js';
+import { referenceBackend } from '../reference/index.js';
+import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from './conv.js';
+import { wasmMatmul } from './matmul.js';
+
+/** The `wasm` backend; float32 kernels run in WebAssembly, everything else as `reference`. */
+export const wasmBackend: Backend = {
+  ...referenceBackend,
+  name: 'wasm',
+  matmul: wasmMatmul,
+  conv: wasmConv,
+  convAdjoint: wasmConvAdjoint,
+  convWeightGrad: wasmConvWeightGrad,
+};
+
+export { wasmMatmul } from './matmul.js';
+export { threadCount } from './pool.js';
+export { wasmKernelsPath } from './kernels.js';

@@ -1,6 +1,7 @@
 /**
  * Loads fovea's WebAssembly kernels (compiled from `assembly/` by `npm run build:wasm` into
- * `dist/wasm/fovea-kernels.wasm`) once, synchronously, and hands out room in their memory.
+ * `dist/wasm/fovea-kernels.wasm`) once, synchronously, into one shared memory that every thread
+ * of the pool (pool.ts) instantiates the same module over.
  *
  * Node only for now: the module is read with `readFileSync`. A browser build would fetch the same
  * bytes (or embed them) and compile them asynchronously before the first kernel call.
@@ -9,61 +10,39 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The kernel variants of SGEMM, named as XNNPACK names them; tests and the benchmark run each. */
-export const F32_GEMM_KERNELS = ['f32_gemm_4x8__wasmsimd'] as const;
-
-/** One SGEMM variant. */
-export type F32GemmKernel = (typeof F32_GEMM_KERNELS)[number];
-
-/**
- * Arguments of every SGEMM variant, in order: batch, m, n, k, a, strideA, b, strideB, c, strideC,
- * flags, work — pointers are byte addresses in the module's memory, strides count elements, flags
- * are 1 transA | 2 transB | 4 accumulate, `work` points at `f32_gemm_workspace_bytes()` bytes.
- */
-type GemmFunction = (
-  batch: number,
-  m: number,
-  n: number,
-  k: number,
-  a: number,
-  strideA: number,
-  b: number,
-  strideB: number,
-  c: number,
-  strideC: number,
-  flags: number,
-  work: number,
-) => void;
-
 /** The slice of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+export interface WasmMemory {
+  readonly buffer: SharedArrayBuffer;
   grow(pages: number): number;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 
-/** What the compiled module exports. */
-export type KernelExports = { [K in F32GemmKernel]: GemmFunction } & {
-  memory: WasmMemory;
+/** What the compiled module exports (assembly/index.ts). */
+export interface KernelExports {
   heap_base(): number;
   f32_gemm_workspace_bytes(): number;
-};
+  /** Runs thread `thread`'s share (of `threads`) of the job at `job`, with scratch at `work`. */
+  run_job(job: number, thread: number, threads: number, work: number): void;
+}
 
-/** The loaded module: its exports, and where scratch and operands may go in its memory. */
-export interface WasmKernels {
+/** The compiled module, its memory, and the main thread's instance. */
+export interface WasmModule {
+  module: object;
+  memory: WasmMemory;
   exports: KernelExports;
-  /** First free byte (64-byte aligned); memory below it belongs to the module. */
-  base: number;
-  /** Grows the memory (never shrinks it) so that bytes [0, end) exist; returns its buffer. */
-  reserve(end: number): ArrayBuffer;
 }
 
 const PAGE = 65536;
+/** The memory's limits in pages: 4 MiB to start, 4 GiB (all wasm32 can address) at most. */
+const INITIAL_PAGES = 64;
+const MAXIMUM_PAGES = 65536;
 
-let loaded: WasmKernels | undefined;
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+let loaded: WasmModule | undefined;
 
 /** The file the build writes: `dist/wasm/fovea-kernels.wasm` under fovea's package root. */
 export function wasmKernelsPath(): string {
@@ -73,8 +52,13 @@ export function wasmKernelsPath(): string {
   return join(dir, 'dist', 'wasm', 'fovea-kernels.wasm');
 }
 
+/** Instantiates the module over `memory` (each pool thread calls this with the shared memory). */
+export function instantiate(module: object, memory: WasmMemory): KernelExports {
+  return new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
+}
+
 /** The kernels, compiled and instantiated on first use. */
-export function wasmKernels(): WasmKernels {
+export function wasmModule(): WasmModule {
   if (loaded) return loaded;
   const path = wasmKernelsPath();
   if (!existsSync(path)) {
@@ -83,23 +67,17 @@ export function wasmKernels(): WasmKernels {
         'run `npm run build:wasm` (npm ci and npm run build also do)',
     );
   }
-  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const module = new api.Module(readFileSync(path));
-  const abort = (): never => {
-    throw new Error('fovea: a WebAssembly kernel aborted');
-  };
-  const exports = new api.Instance(module, { env: { abort } }).exports as KernelExports;
-  const memory = exports.memory;
-  loaded = {
-    exports,
-    base: align(exports.heap_base()),
-    reserve(end: number): ArrayBuffer {
-      const have = memory.buffer.byteLength;
-      if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
-      return memory.buffer;
-    },
-  };
+  const module = new wasm.Module(readFileSync(path));
+  const memory = new wasm.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+  loaded = { module, memory, exports: instantiate(module, memory) };
   return loaded;
+}
+
+/** Grows `memory` (never shrinks it) so that bytes [0, end) exist; returns its buffer. */
+export function reserve(memory: WasmMemory, end: number): SharedArrayBuffer {
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+  return memory.buffer;
 }
 
 /** Rounds a byte address up to a multiple of 64 (a cache line). */

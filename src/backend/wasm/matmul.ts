@@ -1,9 +1,8 @@
 import type { MatmulArgs, MatmulOperand } from '../backend.js';
 import { matmul } from '../reference/matmul.js';
-import { align, wasmKernels, type F32GemmKernel } from './kernels.js';
-
-/** The SGEMM variant `wasmMatmul` runs unless told otherwise (the faster one in bench/gemm.ts). */
-export const DEFAULT_F32_GEMM: F32GemmKernel = 'f32_gemm_4x8__wasmsimd';
+import { Operands } from './operands.js';
+import { JOB, PARALLEL_FLOPS } from './jobs.js';
+import { pool } from './pool.js';
 
 const TRANS_A = 1;
 const TRANS_B = 2;
@@ -11,12 +10,11 @@ const ACCUMULATE = 4;
 
 /**
  * The kernel interface's `matmul` on the WebAssembly SIMD SGEMM, with the reference kernel's
- * semantics: out[b] (+)= op(a[b]) · op(b[b]) for b < batch.
+ * semantics: out[b] (+)= op(a[b]) · op(b[b]) for b < batch, shared out among the pool's threads.
  *
- * Float32 only: operands are copied into the module's memory (grown as needed, never shrunk),
- * multiplied there, and the result copied back. Any other dtype (float64 for gradient checks,
- * int32) takes the reference kernel, which also accumulates in float64; the wasm kernel
- * accumulates in float32.
+ * Float32 only: operands are copied into the module's memory, multiplied there, and the result
+ * copied back. Any other dtype (float64 for gradient checks, int32) takes the reference kernel,
+ * which also accumulates in float64; the wasm kernel accumulates in float32.
  *
  * @example
  * const a = new Float32Array([1, 2, 3, 4]); // [[1, 2], [3, 4]]
@@ -25,7 +23,7 @@ const ACCUMULATE = 4;
  * wasmMatmul({ batch: 1, m: 2, n: 2, k: 2, a: operand(a), b: operand(a), out: operand(out),
  *   transA: false, transB: false, accumulate: false }); // out = [7, 10, 15, 22]
  */
-export function wasmMatmul(args: MatmulArgs, kernel: F32GemmKernel = DEFAULT_F32_GEMM): void {
+export function wasmMatmul(args: MatmulArgs): void {
   const { batch, m, n, k, a, b, out } = args;
   if (
     !(a.data instanceof Float32Array) ||
@@ -36,24 +34,27 @@ export function wasmMatmul(args: MatmulArgs, kernel: F32GemmKernel = DEFAULT_F32
     return;
   }
   if (batch <= 0 || m <= 0 || n <= 0) return;
-  const { exports, base, reserve } = wasmKernels();
-
-  // Layout: scratch, then A and B as dense stacks (one matrix if its batch stride is 0), then out.
+  const threads = pool();
+  const room = new Operands(threads);
+  // A and B as dense stacks (one matrix if its batch stride is 0), then out.
   const inA = stack(a, batch, m * k);
   const inB = stack(b, batch, k * n);
   const outC = outputLayout(out, batch, m * n);
-  const work = base;
-  const aAt = align(work + exports.f32_gemm_workspace_bytes());
-  const bAt = align(aAt + inA.elements * 4);
-  const cAt = align(bAt + inB.elements * 4);
-  const heap = new Float32Array(reserve(cAt + outC.elements * 4));
-
+  const aAt = room.room(inA.elements);
+  const bAt = room.room(inB.elements);
+  const cAt = room.room(outC.elements);
+  const heap = room.floats();
   inA.copyIn(a.data, heap, aAt / 4);
   inB.copyIn(b.data, heap, bAt / 4);
   if (args.accumulate) outC.copyIn(out.data, heap, cAt / 4);
   const flags =
     (args.transA ? TRANS_A : 0) | (args.transB ? TRANS_B : 0) | (args.accumulate ? ACCUMULATE : 0);
-  exports[kernel](batch, m, n, k, aAt, inA.stride, bAt, inB.stride, cAt, outC.stride, flags, work);
+  threads.run(
+    [JOB.matmul, batch, m, n, k, aAt, inA.stride, bAt, inB.stride, cAt, outC.stride, flags],
+    // Entries whose outputs overlap (0 < stride < m·n) must run in order, on one thread.
+    2 * batch * m * n * k >= PARALLEL_FLOPS &&
+      !(batch > 1 && outC.stride > 0 && outC.stride < m * n),
+  );
   outC.copyOut(heap, cAt / 4, out.data);
 }
 

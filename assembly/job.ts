@@ -1,0 +1,24 @@
+// Jobs: what the threads of the pool run. The caller writes a job's arguments as i32 words at
+// `job` (word 0 is its kind) and every thread calls `run_job` with its index; each one works
+// out its own share from the same arguments, so no thread waits on another.
+
+/** Word `i` of the job's arguments. */
+@inline
+export function arg(job: usize, i: i32): i32 {
+  return load<i32>(job + (<usize>i << 2));
+}
+
+/** Word `i` of the job's arguments as a byte address. */
+@inline
+export function ptr(job: usize, i: i32): usize {
+  return <usize>load<u32>(job + (<usize>i << 2));
+}
+
+/**
+ * Where part `part` of `parts` starts when `total` items are cut into near-equal shares whose
+ * boundaries fall on multiples of `unit` (the last share takes the remainder).
+ */
+export function shareStart(total: i32, parts: i32, part: i32, unit: i32): i32 {
+  const units = (total + unit - 1) / unit;
+  return min(total, <i32>((<i64>units * part) / parts) * unit);
+}

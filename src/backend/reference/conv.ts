@@ -1,0 +1,132 @@
+import type { ConvGeometry, GroupedConv, MatmulOperand } from '../backend.js';
+import { allocArray, dtypeOf, type TypedArray } from '../dtype.js';
+import { col2im, im2col, planeSizes } from './im2col.js';
+import { matmul } from './matmul.js';
+
+// The three linear maps of a grouped convolution, as im2col and matmul. With cols = im2col(x),
+// group g of sample n computes y[n, g] = W[g] · cols[n, g], where W[g] is
+// [C_out/groups, C_in/groups·∏kernel] and cols[n, g] is [C_in/groups·∏kernel, ∏out]. Each block
+// is contiguous, so one matmul per group covers the batch by strides alone.
+
+/** The per-group blocks of the weight, the columns and the output, as matmul operands. */
+function groupBlocks(conv: GroupedConv) {
+  const { rowsPerChannel: kernelCount, outCount: positions } = planeSizes(conv);
+  const outPerGroup = conv.outChannels / conv.groups;
+  const rows = (conv.channels / conv.groups) * kernelCount;
+  return {
+    outPerGroup,
+    rows,
+    positions,
+    weight: (data: TypedArray, g: number): MatmulOperand => ({
+      data,
+      offset: g * outPerGroup * rows,
+      batchStride: 0,
+    }),
+    cols: (data: TypedArray, g: number): MatmulOperand => ({
+      data,
+      offset: g * rows * positions,
+      batchStride: conv.channels * kernelCount * positions,
+    }),
+    out: (data: TypedArray, g: number): MatmulOperand => ({
+      data,
+      offset: g * outPerGroup * positions,
+      batchStride: conv.outChannels * positions,
+    }),
+  };
+}
+
+/** Whether im2col would copy x unchanged (1×1 kernel, stride 1, no padding). */
+export function isPointwise(geom: ConvGeometry): boolean {
+  return geom.kernel.every(
+    (k, i) =>
+      k === 1 &&
+      geom.stride[i] === 1 &&
+      geom.padBefore[i] === 0 &&
+      geom.outSize[i] === geom.inSize[i],
+  );
+}
+
+/** im2col(x), or x itself for a pointwise conv. */
+function columns(x: TypedArray, geom: ConvGeometry): TypedArray {
+  if (isPointwise(geom)) return x;
+  const { rowsPerChannel, outCount } = planeSizes(geom);
+  const cols = allocArray(dtypeOf(x), geom.batch * geom.channels * rowsPerChannel * outCount);
+  im2col(x, geom, cols);
+  return cols;
+}
+
+/** The kernel interface's `conv`: y[n, g] = W[g] · cols[n, g] for every sample and group. */
+export function conv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: TypedArray): void {
+  const blocks = groupBlocks(geom);
+  const cols = columns(x, geom);
+  for (let g = 0; g < geom.groups; g++) {
+    matmul({
+      batch: geom.batch,
+      m: blocks.outPerGroup,
+      n: blocks.positions,
+      k: blocks.rows,
+      a: blocks.weight(w, g),
+      b: blocks.cols(cols, g),
+      out: blocks.out(out, g),
+      transA: false,
+      transB: false,
+      accumulate: false,
+    });
+  }
+}
+
+/** The kernel interface's `convAdjoint`: col2im of W[g]ᵀ · gout[n, g]. */
+export function convAdjoint(
+  gout: TypedArray,
+  w: TypedArray,
+  geom: GroupedConv,
+  gin: TypedArray,
+): void {
+  const blocks = groupBlocks(geom);
+  const pointwise = isPointwise(geom);
+  const cols = pointwise
+    ? gin
+    : allocArray(dtypeOf(gin), geom.batch * geom.groups * blocks.rows * blocks.positions);
+  for (let g = 0; g < geom.groups; g++) {
+    matmul({
+      batch: geom.batch,
+      m: blocks.rows,
+      n: blocks.positions,
+      k: blocks.outPerGroup,
+      a: blocks.weight(w, g),
+      b: blocks.out(gout, g),
+      out: blocks.cols(cols, g),
+      transA: true,
+      transB: false,
+      accumulate: false,
+    });
+  }
+  if (!pointwise) col2im(cols, geom, gin);
+}
+
+/** The kernel interface's `convWeightGrad`: Σ over the batch of gout[n, g] · cols[n, g]ᵀ. */
+export function convWeightGrad(
+  x: TypedArray,
+  gout: TypedArray,
+  geom: GroupedConv,
+  gw: TypedArray,
+): void {
+  const blocks = groupBlocks(geom);
+  const cols = columns(x, geom);
+  gw.fill(0);
+  for (let g = 0; g < geom.groups; g++) {
+    matmul({
+      batch: geom.batch,
+      m: blocks.outPerGroup,
+      n: blocks.rows,
+      k: blocks.positions,
+      a: blocks.out(gout, g),
+      b: blocks.cols(cols, g),
+      out: blocks.weight(gw, g),
+      transA: false,
+      transB: true,
+      // Every sample adds into the same weight block.
+      accumulate: true,
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import type { GroupedConv } from '../backend.js';
+import type { TypedArray } from '../dtype.js';
+import * as reference from '../reference/conv.js';
+import { JOB, PARALLEL_FLOPS } from './jobs.js';
+import { Operands } from './operands.js';
+import { pool } from './pool.js';
+
+/** The geometry words of a conv job (assembly/conv-geometry.ts), seen as 3-D: 1-D and 2-D get leading 1s. */
+function geometryWords(geom: GroupedConv): number[] {
+  const lead = 3 - geom.inSize.length;
+  const as3d = (sizes: readonly number[], fill: number) => [
+    ...new Array<number>(lead).fill(fill),
+    ...sizes,
+  ];
+  return [
+    geom.batch,
+    geom.channels,
+    geom.outChannels,
+    geom.groups,
+    ...as3d(geom.inSize, 1),
+    ...as3d(geom.outSize, 1),
+    ...as3d(geom.kernel, 1),
+    ...as3d(geom.stride, 1),
+    ...as3d(geom.padBefore, 0),
+    ...as3d(geom.dilation, 1),
+  ];
+}
+
+/** Flops of the conv (2 per multiply-add): the same for all three maps. */
+function flops(geom: GroupedConv): number {
+  const count = (sizes: readonly number[]) => sizes.reduce((p, s) => p * s, 1);
+  const perOutput = (geom.channels / geom.groups) * count(geom.kernel);
+  return 2 * geom.batch * geom.outChannels * count(geom.outSize) * perOutput;
+}
+
+/**
+ * Runs one conv job: copies the two inputs into wasm memory, runs `kind` on every thread, and
+ * copies the result into `out`. Non-float32 data (float64 gradient checks) and empty shapes take
+ * the reference kernel.
+ */
+function run(
+  kind: number,
+  fallback: (a: TypedArray, b: TypedArray, geom: GroupedConv, out: TypedArray) => void,
+  a: TypedArray,
+  b: TypedArray,
+  geom: GroupedConv,
+  out: TypedArray,
+): void {
+  if (
+    !(a instanceof Float32Array) ||
+    !(b instanceof Float32Array) ||
+    !(out instanceof Float32Array) ||
+    out.length === 0 ||
+    a.length === 0 ||
+    b.length === 0
+  ) {
+    fallback(a, b, geom, out);
+    return;
+  }
+  const threads = pool();
+  const room = new Operands(threads);
+  const aAt = room.room(a.length);
+  const bAt = room.room(b.length);
+  const outAt = room.room(out.length);
+  const heap = room.floats();
+  heap.set(a, aAt / 4);
+  heap.set(b, bAt / 4);
+  threads.run(
+    [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes],
+    flops(geom) >= PARALLEL_FLOPS,
+  );
+  out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
+}
+
+/** The kernel interface's `conv` on the pool: im2col slices and GEMM, or direct depthwise. */
+export function wasmConv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: TypedArray): void {
+  run(JOB.conv, reference.conv, x, w, geom, out);
+}
+
+/** The kernel interface's `convAdjoint` on the pool. */
+export function wasmConvAdjoint(
+  gout: TypedArray,
+  w: TypedArray,
+  geom: GroupedConv,
+  gin: TypedArray,
+): void {
+  run(JOB.convAdjoint, reference.convAdjoint, gout, w, geom, gin);
+}
+
+/** The kernel interface's `convWeightGrad` on the pool. */
+export function wasmConvWeightGrad(
+  x: TypedArray,
+  gout: TypedArray,
+  geom: GroupedConv,
+  gw: TypedArray,
+): void {
+  run(JOB.convWeightGrad, reference.convWeightGrad, x, gout, geom, gw);
+}
