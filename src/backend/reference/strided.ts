@@ -4,7 +4,7 @@ import type { Strided } from '../backend.js';
  * Merges adjacent dims that every operand walks contiguously (stride[d] = stride[d+1]·shape[d+1]),
  * so a same-layout operation becomes one long row and broadcasts become few, long rows.
  */
-function coalesce(shape: readonly number[], operands: readonly Strided[]) {
+export function coalesce(shape: readonly number[], operands: readonly Strided[]) {
   const dims = [...shape];
   const strides = operands.map((o) => [...o.strides]);
   for (let d = dims.length - 2; d >= 0; d--) {

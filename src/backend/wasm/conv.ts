@@ -62,7 +62,7 @@ function run(
   const aAt = room.room(a.length);
   const bAt = room.room(b.length);
   const outAt = room.room(out.length);
-  const heap = room.floats();
+  const heap = new Float32Array(room.buffer());
   heap.set(a, aAt / 4);
   heap.set(b, bAt / 4);
   threads.run(

@@ -1,17 +1,22 @@
 /**
  * The WebAssembly SIMD backend: the reference backend with its heavy kernels (matmul and the
- * three convolution maps) replaced by AssemblyScript kernels (assembly/) that run on a pool of
+ * three convolution maps, and the elementwise ops) replaced by AssemblyScript kernels (assembly/) that run on a pool of
  * threads over one shared memory. See docs/wasm-backend.md.
  */
 import type { Backend } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
 import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from './conv.js';
+import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from './elementwise.js';
 import { wasmMatmul } from './matmul.js';
 
 /** The `wasm` backend; float32 kernels run in WebAssembly, everything else as `reference`. */
 export const wasmBackend: Backend = {
   ...referenceBackend,
   name: 'wasm',
+  unary: wasmUnary,
+  binary: wasmBinary,
+  where: wasmWhere,
+  copy: wasmCopy,
   matmul: wasmMatmul,
   conv: wasmConv,
   convAdjoint: wasmConvAdjoint,

@@ -1,5 +1,11 @@
 /** Job kinds: word 0 of a job, as assembly/index.ts dispatches them. */
-export const JOB = { matmul: 1, conv: 2, convAdjoint: 3, convWeightGrad: 4 } as const;
+export const JOB = {
+  matmul: 1,
+  conv: 2,
+  convAdjoint: 3,
+  convWeightGrad: 4,
+  elementwise: 5,
+} as const;
 
 /**
  * Below this many flops a job runs on the calling thread alone: waking the workers costs tens of

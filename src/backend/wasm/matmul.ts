@@ -43,7 +43,7 @@ export function wasmMatmul(args: MatmulArgs): void {
   const aAt = room.room(inA.elements);
   const bAt = room.room(inB.elements);
   const cAt = room.room(outC.elements);
-  const heap = room.floats();
+  const heap = new Float32Array(room.buffer());
   inA.copyIn(a.data, heap, aAt / 4);
   inB.copyIn(b.data, heap, bAt / 4);
   if (args.accumulate) outC.copyIn(out.data, heap, cAt / 4);

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { BinaryOp, Strided, UnaryOp } from '../../src/backend/backend.js';
+import * as reference from '../../src/backend/reference/elementwise.js';
+import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from '../../src/backend/wasm/elementwise.js';
+
+/** mulberry32, so a failing case can be rerun from its seed. */
+function generator(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const count = (shape: readonly number[]) => shape.reduce((p, s) => p * s, 1);
+const contiguous = (shape: readonly number[]) => shape.map((_, d) => count(shape.slice(d + 1)));
+
+/** Values with the awkward ones mixed in: zeros of both signs, halves, NaN, infinities. */
+function values(length: number, random: () => number): Float32Array {
+  const special = [0, -0, 0.5, -0.5, 1.5, 2.5, NaN, Infinity, -Infinity];
+  return Float32Array.from({ length }, () =>
+    random() < 0.05 ? special[Math.floor(random() * special.length)] : (random() * 2 - 1) * 4,
+  );
+}
+
+/**
+ * A strided view of `shape` over fresh data: broadcast along dims where `broadcast` says (stride
+ * 0), else contiguous, optionally read transposed (last two dims swapped) and from an offset.
+ */
+function operand(
+  shape: readonly number[],
+  broadcast: readonly boolean[],
+  random: () => number,
+  transposed = false,
+): Strided {
+  const own = shape.map((s, d) => (broadcast[d] ? 1 : s));
+  const order =
+    transposed && own.length >= 2 ? [...own.slice(0, -2), own.at(-1)!, own.at(-2)!] : own;
+  const base = contiguous(order);
+  const strides =
+    transposed && own.length >= 2 ? [...base.slice(0, -2), base.at(-1)!, base.at(-2)!] : base;
+  const offset = Math.floor(random() * 3);
+  const data = values(offset + count(own), random);
+  return { data, offset, strides: strides.map((s, d) => (broadcast[d] ? 0 : s)) };
+}
+
+/** Bitwise equality of two arrays, NaN equal to NaN. */
+function same(got: ArrayLike<number>, want: ArrayLike<number>, name: string): void {
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < got.length; i++) {
+    if (Object.is(got[i], want[i])) continue;
+    assert.fail(`${name}: [${i}] = ${got[i]}, reference ${want[i]}`);
+  }
+}
+
+const shapes = [[70, 80], [3, 17, 9, 11], [5000], [2, 64, 7, 7], [4, 3, 5, 7, 11, 3]];
+
+describe('wasm elementwise kernels against the reference, bit for bit', () => {
+  it('every binary op, with broadcasts, transposes and offsets', () => {
+    const ops: BinaryOp[] = [
+      'add',
+      'sub',
+      'mul',
+      'div',
+      'maximum',
+      'minimum',
+      'eq',
+      'ne',
+      'lt',
+      'le',
+      'gt',
+      'ge',
+    ];
+    let seed = 0;
+    for (const shape of shapes) {
+      for (const op of ops) {
+        const random = generator(seed++);
+        const flags = () => shape.map(() => random() < 0.3);
+        const a = operand(shape, flags(), random, random() < 0.3);
+        const b = operand(shape, flags(), random, random() < 0.3);
+        const compares = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op);
+        const make = () =>
+          compares ? new Uint8Array(count(shape)) : new Float32Array(count(shape));
+        const [got, want] = [make(), make()];
+        wasmBinary(op, a, b, got, shape);
+        reference.binary(op, a, b, want, shape);
+        same(got, want, `${op} ${JSON.stringify(shape)} seed ${seed - 1}`);
+      }
+    }
+  });
+
+  it('unary ops', () => {
+    const ops: UnaryOp[] = [
+      'copy',
+      'neg',
+      'abs',
+      'relu',
+      'sqrt',
+      'reciprocal',
+      'floor',
+      'ceil',
+      'round',
+      'exp',
+    ];
+    const random = generator(50);
+    for (const length of [4096, 4099, 10007]) {
+      const x = values(length, random);
+      for (const op of ops) {
+        const [got, want] = [new Float32Array(length), new Float32Array(length)];
+        wasmUnary(op, x, got);
+        reference.unary(op, x, want);
+        same(got, want, `${op} length ${length}`);
+      }
+    }
+  });
+
+  it('where and strided copies', () => {
+    let seed = 100;
+    for (const shape of shapes) {
+      const random = generator(seed++);
+      const flags = () => shape.map(() => random() < 0.3);
+      const cond = operand(shape, flags(), random);
+      const bytes = Uint8Array.from(cond.data, (v) => (v > 0 ? 1 : 0));
+      const c = { ...cond, data: bytes };
+      const a = operand(shape, flags(), random, true);
+      const b = operand(shape, flags(), random);
+      const [got, want] = [new Float32Array(count(shape)), new Float32Array(count(shape))];
+      wasmWhere(c, a, b, got, shape);
+      reference.where(c, a, b, want, shape);
+      same(got, want, `where ${JSON.stringify(shape)}`);
+      wasmCopy(a, got, shape);
+      reference.copy(a, want, shape);
+      same(got, want, `copy ${JSON.stringify(shape)}`);
+    }
+  });
+});
