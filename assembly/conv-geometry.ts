@@ -34,19 +34,16 @@ export const COLS_BYTES = 26;
 export const CONV_WORDS = 27;
 
 /** Elements of one input plane (D·H·W). */
-@inline
 export function inPlane(job: usize): i32 {
   return arg(job, IN_D) * arg(job, IN_H) * arg(job, IN_W);
 }
 
 /** Elements of one output plane, the positions of the columns. */
-@inline
 export function outPlane(job: usize): i32 {
   return arg(job, OUT_D) * arg(job, OUT_H) * arg(job, OUT_W);
 }
 
 /** Taps of the kernel (kD·kH·kW). */
-@inline
 export function taps(job: usize): i32 {
   return arg(job, K_D) * arg(job, K_H) * arg(job, K_W);
 }
@@ -65,20 +62,19 @@ export function isPointwise(job: usize): bool {
 }
 
 /** dst[i] = 0 for i < count. */
-@inline
 function zero(dst: usize, count: i32): void {
-  if (count > 0) memory.fill(dst, 0, <usize>count << 2);
+  if (count > 0) memory.fill(dst, 0, (<usize>count) << 2);
 }
 
 /** dst[i] += src[i] for i < count, four lanes at a time. */
 export function addTo(dst: usize, src: usize, count: i32): void {
   let i = 0;
   for (; i + 4 <= count; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(src + at)));
   }
   for (; i < count; i++) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     store<f32>(dst + at, load<f32>(dst + at) + load<f32>(src + at));
   }
 }
@@ -111,7 +107,7 @@ export function slide(
   const sD = arg(job, S_D);
   const sH = arg(job, S_H);
   const sW = arg(job, S_W);
-  const plane = <usize>inPlane(job) << 2;
+  const plane = (<usize>inPlane(job)) << 2;
   let row = cols;
   for (let c = 0; c < channels; c++) {
     const src = image + <usize>c * plane;
@@ -131,40 +127,44 @@ export function slide(
             const id = od * sD - arg(job, P_D) + kd * arg(job, D_D);
             const ih = oh * sH - arg(job, P_H) + kh * arg(job, D_H);
             if (id >= 0 && id < inD && ih >= 0 && ih < inH) {
-              const line = src + (<usize>(id * inH + ih) * inW << 2);
+              const line = src + ((<usize>(id * inH + ih) * inW) << 2);
               const iw0 = ow * sW + padW;
               if (sW == 1) {
                 const lo = min(run, max(0, -iw0));
                 const hi = max(lo, min(run, inW - iw0));
                 if (scatter) {
-                  addTo(line + (<usize>(iw0 + lo) << 2), d + (<usize>lo << 2), hi - lo);
+                  addTo(line + ((<usize>(iw0 + lo)) << 2), d + ((<usize>lo) << 2), hi - lo);
                 } else {
                   zero(d, lo);
-                  memory.copy(d + (<usize>lo << 2), line + (<usize>(iw0 + lo) << 2), <usize>(hi - lo) << 2);
-                  zero(d + (<usize>hi << 2), run - hi);
+                  memory.copy(
+                    d + ((<usize>lo) << 2),
+                    line + ((<usize>(iw0 + lo)) << 2),
+                    (<usize>(hi - lo)) << 2,
+                  );
+                  zero(d + ((<usize>hi) << 2), run - hi);
                 }
               } else {
                 for (let r = 0; r < run; r++) {
                   const iw = iw0 + r * sW;
                   const inside = iw >= 0 && iw < inW;
-                  const at = d + (<usize>r << 2);
+                  const at = d + ((<usize>r) << 2);
                   if (scatter) {
                     if (inside) {
-                      const to = line + (<usize>iw << 2);
+                      const to = line + ((<usize>iw) << 2);
                       store<f32>(to, load<f32>(to) + load<f32>(at));
                     }
                   } else {
-                    store<f32>(at, inside ? load<f32>(line + (<usize>iw << 2)) : 0);
+                    store<f32>(at, inside ? load<f32>(line + ((<usize>iw) << 2)) : 0);
                   }
                 }
               }
             } else if (!scatter) {
               zero(d, run);
             }
-            d += <usize>run << 2;
+            d += (<usize>run) << 2;
             j += run;
           }
-          row += <usize>ld << 2;
+          row += (<usize>ld) << 2;
         }
       }
     }

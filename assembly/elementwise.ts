@@ -40,53 +40,83 @@ const GT = 24;
 const GE = 25;
 const WHERE = 30;
 
-@inline
 function unary4(op: i32, x: v128): v128 {
   switch (op) {
-    case NEG: return f32x4.neg(x);
-    case ABS: return f32x4.abs(x);
+    case NEG:
+      return f32x4.neg(x);
+    case ABS:
+      return f32x4.abs(x);
     // max(x, 0) keeps NaN, as the reference relu does.
-    case RELU: return v128.bitselect(x, f32x4.max(x, f32x4.splat(0)), f32x4.ne(x, x));
-    case SQRT: return f32x4.sqrt(x);
-    case RECIPROCAL: return f32x4.div(f32x4.splat(1), x);
-    case FLOOR: return f32x4.floor(x);
-    case CEIL: return f32x4.ceil(x);
-    case ROUND: return f32x4.nearest(x);
-    default: return x;
+    case RELU:
+      return v128.bitselect(x, f32x4.max(x, f32x4.splat(0)), f32x4.ne(x, x));
+    case SQRT:
+      return f32x4.sqrt(x);
+    case RECIPROCAL:
+      return f32x4.div(f32x4.splat(1), x);
+    case FLOOR:
+      return f32x4.floor(x);
+    case CEIL:
+      return f32x4.ceil(x);
+    case ROUND:
+      return f32x4.nearest(x);
+    case COPY:
+    default:
+      return x;
   }
 }
 
-@inline
 function binary4(op: i32, a: v128, b: v128): v128 {
   switch (op) {
-    case ADD: return f32x4.add(a, b);
-    case SUB: return f32x4.sub(a, b);
-    case MUL: return f32x4.mul(a, b);
-    case DIV: return f32x4.div(a, b);
+    case ADD:
+      return f32x4.add(a, b);
+    case SUB:
+      return f32x4.sub(a, b);
+    case MUL:
+      return f32x4.mul(a, b);
+    case DIV:
+      return f32x4.div(a, b);
     // wasm's min and max return NaN when either operand is NaN, as torch.maximum/minimum do.
-    case MAXIMUM: return f32x4.max(a, b);
-    default: return f32x4.min(a, b);
+    case MAXIMUM:
+      return f32x4.max(a, b);
+    case MINIMUM:
+    default:
+      return f32x4.min(a, b);
   }
 }
 
-@inline
 function compare(op: i32, a: f32, b: f32): u8 {
   switch (op) {
-    case EQ: return <u8>(a == b);
-    case NE: return <u8>(a != b);
-    case LT: return <u8>(a < b);
-    case LE: return <u8>(a <= b);
-    case GT: return <u8>(a > b);
-    default: return <u8>(a >= b);
+    case EQ:
+      return <u8>(a == b);
+    case NE:
+      return <u8>(a != b);
+    case LT:
+      return <u8>(a < b);
+    case LE:
+      return <u8>(a <= b);
+    case GT:
+      return <u8>(a > b);
+    default:
+      return <u8>(a >= b);
   }
 }
 
 /** One row of `length` elements; strides in elements. */
-function row(op: i32, length: i32, out: usize, a: usize, sa: i32, b: usize, sb: i32, c: usize, sc: i32): void {
+function row(
+  op: i32,
+  length: i32,
+  out: usize,
+  a: usize,
+  sa: i32,
+  b: usize,
+  sb: i32,
+  c: usize,
+  sc: i32,
+): void {
   if (op >= EQ && op <= GE) {
     for (let i = 0; i < length; i++) {
-      const x = load<f32>(a + (<usize>(i * sa) << 2));
-      const y = load<f32>(b + (<usize>(i * sb) << 2));
+      const x = load<f32>(a + ((<usize>(i * sa)) << 2));
+      const y = load<f32>(b + ((<usize>(i * sb)) << 2));
       store<u8>(out + <usize>i, compare(op, x, y));
     }
     return;
@@ -94,8 +124,8 @@ function row(op: i32, length: i32, out: usize, a: usize, sa: i32, b: usize, sb: 
   if (op == WHERE) {
     for (let i = 0; i < length; i++) {
       const pick = load<u8>(a + <usize>(i * sa)) != 0;
-      const from = pick ? b + (<usize>(i * sb) << 2) : c + (<usize>(i * sc) << 2);
-      store<f32>(out + (<usize>i << 2), load<f32>(from));
+      const from = pick ? b + ((<usize>(i * sb)) << 2) : c + ((<usize>(i * sc)) << 2);
+      store<f32>(out + ((<usize>i) << 2), load<f32>(from));
     }
     return;
   }
@@ -103,13 +133,13 @@ function row(op: i32, length: i32, out: usize, a: usize, sa: i32, b: usize, sb: 
   if (op < ADD) {
     if (sa == 1) {
       for (; i + 4 <= length; i += 4) {
-        const at = <usize>i << 2;
+        const at = (<usize>i) << 2;
         v128.store(out + at, unary4(op, v128.load(a + at)));
       }
     }
     for (; i < length; i++) {
-      const x = f32x4.splat(load<f32>(a + (<usize>(i * sa) << 2)));
-      store<f32>(out + (<usize>i << 2), f32x4.extract_lane(unary4(op, x), 0));
+      const x = f32x4.splat(load<f32>(a + ((<usize>(i * sa)) << 2)));
+      store<f32>(out + ((<usize>i) << 2), f32x4.extract_lane(unary4(op, x), 0));
     }
     return;
   }
@@ -117,21 +147,20 @@ function row(op: i32, length: i32, out: usize, a: usize, sa: i32, b: usize, sb: 
     const va = f32x4.splat(load<f32>(a));
     const vb = f32x4.splat(load<f32>(b));
     for (; i + 4 <= length; i += 4) {
-      const at = <usize>i << 2;
+      const at = (<usize>i) << 2;
       const x = sa == 1 ? v128.load(a + at) : va;
       const y = sb == 1 ? v128.load(b + at) : vb;
       v128.store(out + at, binary4(op, x, y));
     }
   }
   for (; i < length; i++) {
-    const x = f32x4.splat(load<f32>(a + (<usize>(i * sa) << 2)));
-    const y = f32x4.splat(load<f32>(b + (<usize>(i * sb) << 2)));
-    store<f32>(out + (<usize>i << 2), f32x4.extract_lane(binary4(op, x, y), 0));
+    const x = f32x4.splat(load<f32>(a + ((<usize>(i * sa)) << 2)));
+    const y = f32x4.splat(load<f32>(b + ((<usize>(i * sb)) << 2)));
+    store<f32>(out + ((<usize>i) << 2), f32x4.extract_lane(binary4(op, x, y), 0));
   }
 }
 
 /** Bytes per element of input `k` of `op` (a u8 condition for where's first). */
-@inline
 function inputBytes(op: i32, k: i32): usize {
   return op == WHERE && k == 0 ? 1 : 4;
 }
@@ -158,8 +187,8 @@ export function elementwise_job(job: usize, thread: i32, threads: i32): void {
       const index = rest % size;
       rest /= size;
       p0 += <usize>(index * arg(job, INPUTS + 1 + d)) * inputBytes(op, 0);
-      if (inputs > 1) p1 += <usize>(index * arg(job, INPUTS + INPUT_WORDS + 1 + d)) << 2;
-      if (inputs > 2) p2 += <usize>(index * arg(job, INPUTS + 2 * INPUT_WORDS + 1 + d)) << 2;
+      if (inputs > 1) p1 += (<usize>(index * arg(job, INPUTS + INPUT_WORDS + 1 + d))) << 2;
+      if (inputs > 2) p2 += (<usize>(index * arg(job, INPUTS + 2 * INPUT_WORDS + 1 + d))) << 2;
     }
     const s0 = arg(job, INPUTS + nd);
     const s1 = inputs > 1 ? arg(job, INPUTS + INPUT_WORDS + nd) : 0;

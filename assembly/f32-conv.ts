@@ -5,11 +5,24 @@
 // channel per group takes the direct kernels of f32-dwconv.ts instead.
 import { f32_gemm, f32_gemm_workspace_bytes } from './f32-gemm';
 import { arg, ptr, shareStart } from './job';
-import { C, COLS_BYTES, COUT, GROUPS, N, PTR0, PTR1, PTR2, inPlane, isPointwise, outPlane, slide, taps } from './conv-geometry';
+import {
+  C,
+  COLS_BYTES,
+  COUT,
+  GROUPS,
+  N,
+  PTR0,
+  PTR1,
+  PTR2,
+  inPlane,
+  isPointwise,
+  outPlane,
+  slide,
+  taps,
+} from './conv-geometry';
 import { dwAdjoint, dwForward, dwWeight } from './f32-dwconv';
 
 /** The shape of a grouped conv job, read once. */
-@inline
 function perGroup(total: i32, groups: i32): i32 {
   return total / groups;
 }
@@ -20,9 +33,11 @@ function sliceColumns(job: usize, rows: i32, most: i32): i32 {
 }
 
 /** Items [first, last) of `total` for this thread. */
-@inline
 function mine(total: i32, thread: i32, threads: i32): i64 {
-  return (<i64>shareStart(total, threads, thread, 1) << 32) | <i64>shareStart(total, threads, thread + 1, 1);
+  return (
+    ((<i64>shareStart(total, threads, thread, 1)) << 32) |
+    (<i64>shareStart(total, threads, thread + 1, 1))
+  );
 }
 
 /** y = conv(x, w): x [N, C, ...in] (PTR0), w [Cout, C/groups, ...kernel] (PTR1), y [N, Cout, ...out] (PTR2). */
@@ -33,8 +48,8 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
   const opg = perGroup(arg(job, COUT), groups);
   const kk = taps(job);
   const positions = outPlane(job);
-  const planeIn = <usize>inPlane(job) << 2;
-  const planeOut = <usize>positions << 2;
+  const planeIn = (<usize>inPlane(job)) << 2;
+  const planeOut = (<usize>positions) << 2;
   const x = ptr(job, PTR0);
   const w = ptr(job, PTR1);
   const y = ptr(job, PTR2);
@@ -43,7 +58,7 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
     for (let item = <i32>(range >> 32); item < <i32>range; item++) {
       const o = item % arg(job, COUT);
       const input = x + <usize>((item / arg(job, COUT)) * arg(job, C) + o / opg) * planeIn;
-      dwForward(job, input, w + (<usize>(o * kk) << 2), y + <usize>item * planeOut);
+      dwForward(job, input, w + ((<usize>(o * kk)) << 2), y + <usize>item * planeOut);
     }
     return;
   }
@@ -65,13 +80,28 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
     let b = cols;
     let ldb = count;
     if (pointwise) {
-      b = image + (<usize>j0 << 2);
+      b = image + ((<usize>j0) << 2);
       ldb = positions;
     } else {
       slide(job, image, cpg, j0, count, cols, count, false);
     }
-    const out = y + <usize>((ng / groups) * arg(job, COUT) + g * opg) * planeOut + (<usize>j0 << 2);
-    f32_gemm(opg, count, rows, w + (<usize>(g * opg * rows) << 2), rows, b, ldb, out, positions, false, false, false, work);
+    const out =
+      y + <usize>((ng / groups) * arg(job, COUT) + g * opg) * planeOut + ((<usize>j0) << 2);
+    f32_gemm(
+      opg,
+      count,
+      rows,
+      w + ((<usize>(g * opg * rows)) << 2),
+      rows,
+      b,
+      ldb,
+      out,
+      positions,
+      false,
+      false,
+      false,
+      work,
+    );
   }
 }
 
@@ -83,8 +113,8 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
   const opg = perGroup(arg(job, COUT), groups);
   const kk = taps(job);
   const positions = outPlane(job);
-  const planeIn = <usize>inPlane(job) << 2;
-  const planeOut = <usize>positions << 2;
+  const planeIn = (<usize>inPlane(job)) << 2;
+  const planeOut = (<usize>positions) << 2;
   const gy = ptr(job, PTR0);
   const w = ptr(job, PTR1);
   const gx = ptr(job, PTR2);
@@ -98,7 +128,7 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
       for (let m = 0; m < opg; m++) {
         const o = g * opg + m;
         const gout = gy + <usize>((item / groups) * arg(job, COUT) + o) * planeOut;
-        dwAdjoint(job, gout, w + (<usize>(o * kk) << 2), gin);
+        dwAdjoint(job, gout, w + ((<usize>(o * kk)) << 2), gin);
       }
     }
     return;
@@ -119,16 +149,44 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
     const gin = gx + <usize>((ng / groups) * arg(job, C) + g * cpg + c0) * planeIn;
     const gout = gy + <usize>((ng / groups) * arg(job, COUT) + g * opg) * planeOut;
     // Rows c0·kk .. c1·kk of W[g]ᵀ: W[g] is stored [opg, rows].
-    const a = w + (<usize>(g * opg * rows + c0 * kk) << 2);
+    const a = w + ((<usize>(g * opg * rows + c0 * kk)) << 2);
     if (pointwise) {
-      f32_gemm(sub, positions, opg, a, rows, gout, positions, gin, positions, true, false, false, work);
+      f32_gemm(
+        sub,
+        positions,
+        opg,
+        a,
+        rows,
+        gout,
+        positions,
+        gin,
+        positions,
+        true,
+        false,
+        false,
+        work,
+      );
       continue;
     }
     memory.fill(gin, 0, <usize>(c1 - c0) * planeIn);
     const width = sliceColumns(job, sub, positions);
     for (let j0 = 0; j0 < positions; j0 += width) {
       const count = min(width, positions - j0);
-      f32_gemm(sub, count, opg, a, rows, gout + (<usize>j0 << 2), positions, cols, count, true, false, false, work);
+      f32_gemm(
+        sub,
+        count,
+        opg,
+        a,
+        rows,
+        gout + ((<usize>j0) << 2),
+        positions,
+        cols,
+        count,
+        true,
+        false,
+        false,
+        work,
+      );
       slide(job, gin, c1 - c0, j0, count, cols, count, true);
     }
   }
@@ -142,16 +200,16 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
   const opg = perGroup(arg(job, COUT), groups);
   const kk = taps(job);
   const positions = outPlane(job);
-  const planeIn = <usize>inPlane(job) << 2;
-  const planeOut = <usize>positions << 2;
+  const planeIn = (<usize>inPlane(job)) << 2;
+  const planeOut = (<usize>positions) << 2;
   const x = ptr(job, PTR0);
   const gy = ptr(job, PTR1);
   const gw = ptr(job, PTR2);
   if (cpg == 1) {
     const range = mine(arg(job, COUT), thread, threads);
     for (let o = <i32>(range >> 32); o < <i32>range; o++) {
-      const taps = gw + (<usize>(o * kk) << 2);
-      memory.fill(taps, 0, <usize>kk << 2);
+      const taps = gw + ((<usize>(o * kk)) << 2);
+      memory.fill(taps, 0, (<usize>kk) << 2);
       for (let s = 0; s < n; s++) {
         const input = x + <usize>(s * arg(job, C) + o / opg) * planeIn;
         dwWeight(job, input, gy + <usize>(s * arg(job, COUT) + o) * planeOut, taps);
@@ -171,9 +229,10 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
     const c0 = shareStart(cpg, parts, part, 1);
     const c1 = shareStart(cpg, parts, part + 1, 1);
     const sub = (c1 - c0) * kk;
-    const out = gw + (<usize>(g * opg * rows + c0 * kk) << 2);
+    const out = gw + ((<usize>(g * opg * rows + c0 * kk)) << 2);
     if (n == 0 || positions == 0) {
-      for (let o = 0; o < opg; o++) memory.fill(out + (<usize>(o * rows) << 2), 0, <usize>sub << 2);
+      for (let o = 0; o < opg; o++)
+        memory.fill(out + ((<usize>(o * rows)) << 2), 0, (<usize>sub) << 2);
       continue;
     }
     const width = pointwise ? positions : sliceColumns(job, sub, positions);
@@ -191,7 +250,21 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
         } else {
           slide(job, image, c1 - c0, j0, count, cols, count, false);
         }
-        f32_gemm(opg, sub, count, gout + (<usize>j0 << 2), positions, b, ldb, out, rows, false, true, accumulate, work);
+        f32_gemm(
+          opg,
+          sub,
+          count,
+          gout + ((<usize>j0) << 2),
+          positions,
+          b,
+          ldb,
+          out,
+          rows,
+          false,
+          true,
+          accumulate,
+          work,
+        );
         accumulate = true;
       }
     }

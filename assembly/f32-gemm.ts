@@ -197,7 +197,8 @@ export function f32_gemm(
 ): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldc * 4, 0, <usize>n * 4);
+    if (!accumulate)
+      for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldc * 4, 0, <usize>n * 4);
     return;
   }
   const packedA = work;

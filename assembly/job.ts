@@ -3,15 +3,13 @@
 // out its own share from the same arguments, so no thread waits on another.
 
 /** Word `i` of the job's arguments. */
-@inline
 export function arg(job: usize, i: i32): i32 {
-  return load<i32>(job + (<usize>i << 2));
+  return load<i32>(job + ((<usize>i) << 2));
 }
 
 /** Word `i` of the job's arguments as a byte address. */
-@inline
 export function ptr(job: usize, i: i32): usize {
-  return <usize>load<u32>(job + (<usize>i << 2));
+  return <usize>load<u32>(job + ((<usize>i) << 2));
 }
 
 /**

@@ -9,14 +9,17 @@
 export interface QGemmArgs {
   /** Rows of the weights and of the output (output channels). */
   m: number;
-  /** Columns of the activations and of the output (positions or batch entries). */
+  /** Rows of the activations, columns of the output (positions or batch entries). */
   n: number;
   /** The reduction length. */
   k: number;
   /** Symmetric int8 weights [m, k] starting at `weightOffset` (zero point 0). */
   weight: Int8Array;
   weightOffset: number;
-  /** Activations minus their zero point, [k, n] starting at `inputOffset` (padding reads 0). */
+  /**
+   * Activations minus their zero point, [n, k] (one row per output column, as im2row lays them
+   * out, so both operands of each dot product are contiguous) from `inputOffset`.
+   */
   input: Int32Array;
   inputOffset: number;
   /** int32 bias per row (in units of input scale × weight scale), from `rowOffset`. */
@@ -41,28 +44,56 @@ export function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** Rows of the weight handled together: each activation is loaded once per ROWS outputs. */
+const ROWS = 4;
+
 /**
- * out = clamp(outputZeroPoint + round((weight · input + bias) · multiplier), outputMin, outputMax),
- * with the product summed exactly in int32 (|sum| < 2³¹ holds for k < 66,000 with 8-bit operands).
+ * out = clamp(outputZeroPoint + round((weight · inputᵀ + bias) · multiplier), outputMin, outputMax),
+ * with the products summed exactly (int32 range: |sum| < 2³¹ holds for k < 66,000 with 8-bit
+ * operands). Rows go four at a time so that each activation load feeds four accumulators.
  */
 export function qgemmRequantize(args: QGemmArgs): void {
-  const { m, n, k, weight, input, bias, multiplier, out } = args;
-  const acc = new Int32Array(n);
-  for (let i = 0; i < m; i++) {
-    const row = args.rowOffset + i;
-    acc.fill(bias[row]);
-    const w0 = args.weightOffset + i * k;
-    for (let p = 0; p < k; p++) {
-      const w = weight[w0 + p];
-      if (w === 0) continue;
-      const x0 = args.inputOffset + p * n;
-      for (let j = 0; j < n; j++) acc[j] += w * input[x0 + j];
-    }
-    const scale = multiplier[row];
-    const o0 = args.outOffset + i * args.outRowStride;
+  const { m, n, k, weight, input } = args;
+  const sums = new Float64Array(ROWS);
+  for (let i0 = 0; i0 < m; i0 += ROWS) {
+    const rows = Math.min(ROWS, m - i0);
+    const w0 = args.weightOffset + i0 * k;
     for (let j = 0; j < n; j++) {
-      const q = args.outputZeroPoint + roundHalfEven(acc[j] * scale);
-      out[o0 + j * args.outColStride] = Math.min(args.outputMax, Math.max(args.outputMin, q));
+      const x0 = args.inputOffset + j * k;
+      if (rows === ROWS) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let p = 0; p < k; p++) {
+          const x = input[x0 + p];
+          s0 += weight[w0 + p] * x;
+          s1 += weight[w0 + k + p] * x;
+          s2 += weight[w0 + 2 * k + p] * x;
+          s3 += weight[w0 + 3 * k + p] * x;
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+      } else {
+        for (let r = 0; r < rows; r++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += weight[w0 + r * k + p] * input[x0 + p];
+          sums[r] = s;
+        }
+      }
+      for (let r = 0; r < rows; r++) requantize(args, i0 + r, j, sums[r]);
     }
   }
+}
+
+/** Writes output (row i, column j) from its integer sum. */
+function requantize(args: QGemmArgs, i: number, j: number, sum: number): void {
+  const row = args.rowOffset + i;
+  const q = args.outputZeroPoint + roundHalfEven((sum + args.bias[row]) * args.multiplier[row]);
+  args.out[args.outOffset + i * args.outRowStride + j * args.outColStride] = Math.min(
+    args.outputMax,
+    Math.max(args.outputMin, q),
+  );
 }

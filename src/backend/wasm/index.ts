@@ -25,4 +25,11 @@ export const wasmBackend: Backend = {
 
 export { wasmMatmul } from './matmul.js';
 export { threadCount } from './pool.js';
+import { pool } from './pool.js';
 export { wasmKernelsPath } from './kernels.js';
+
+/** How the wasm backend runs here: its instruction set and thread count (starts the pool). */
+export function wasmInfo(): { isa: 'simd' | 'relaxed-simd'; threads: number } {
+  const { threads, wasm } = pool();
+  return { isa: wasm.isa, threads };
+}

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 
 /** The slice of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it). */
 export interface WasmMemory {
@@ -16,6 +17,7 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
@@ -31,6 +33,8 @@ export interface KernelExports {
 
 /** The compiled module, its memory, and the main thread's instance. */
 export interface WasmModule {
+  /** 'relaxed-simd' when the build with fused multiply-adds runs here, else 'simd'. */
+  isa: 'simd' | 'relaxed-simd';
   module: object;
   memory: WasmMemory;
   exports: KernelExports;
@@ -44,12 +48,27 @@ const MAXIMUM_PAGES = 65536;
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 let loaded: WasmModule | undefined;
 
-/** The file the build writes: `dist/wasm/fovea-kernels.wasm` under fovea's package root. */
-export function wasmKernelsPath(): string {
+/**
+ * A file the build writes under fovea's package root: `dist/wasm/fovea-kernels.wasm` (SIMD), or
+ * with `relaxed` `dist/wasm/fovea-kernels-relaxed.wasm` (SIMD and relaxed SIMD's fused madd).
+ */
+export function wasmKernelsPath(relaxed = false): string {
   // The nearest folder above this module with a package.json: the same from src/ (tsx) and dist/.
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'dist', 'wasm', 'fovea-kernels.wasm');
+  return join(dir, 'dist', 'wasm', relaxed ? 'fovea-kernels-relaxed.wasm' : 'fovea-kernels.wasm');
+}
+
+/**
+ * Whether this engine runs relaxed SIMD: Node 22 does by default; Node 20 behind a V8 flag,
+ * which can still be set at run time, before the module is compiled. `FOVEA_RELAXED_SIMD=0`
+ * keeps the plain SIMD build (to compare the two).
+ */
+function relaxedSimd(bytes: Uint8Array): boolean {
+  if (globalThis.process?.env?.FOVEA_RELAXED_SIMD === '0') return false;
+  if (wasm.validate(bytes)) return true;
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return wasm.validate(bytes);
 }
 
 /** Instantiates the module over `memory` (each pool thread calls this with the shared memory). */
@@ -60,16 +79,19 @@ export function instantiate(module: object, memory: WasmMemory): KernelExports {
 /** The kernels, compiled and instantiated on first use. */
 export function wasmModule(): WasmModule {
   if (loaded) return loaded;
-  const path = wasmKernelsPath();
-  if (!existsSync(path)) {
+  const paths = [wasmKernelsPath(true), wasmKernelsPath()];
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length) {
     throw new Error(
-      `fovea: the WebAssembly kernels are not built (${path} is missing); ` +
+      `fovea: the WebAssembly kernels are not built (${missing.join(', ')} missing); ` +
         'run `npm run build:wasm` (npm ci and npm run build also do)',
     );
   }
-  const module = new wasm.Module(readFileSync(path));
+  const relaxed = readFileSync(paths[0]);
+  const isa = relaxedSimd(relaxed) ? 'relaxed-simd' : 'simd';
+  const module = new wasm.Module(isa === 'simd' ? readFileSync(paths[1]) : relaxed);
   const memory = new wasm.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
-  loaded = { module, memory, exports: instantiate(module, memory) };
+  loaded = { isa, module, memory, exports: instantiate(module, memory) };
   return loaded;
 }
 
