@@ -6,22 +6,30 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCase, findCases } from '../../src/io/torch-fixtures.js';
 import { saveNpy } from '../../src/io/npy.js';
-import { tensor } from '../../src/index.js';
+import { getBackend, setBackend, tensor } from '../../src/index.js';
 
 const vendored = 'test/fixtures/torch/ops';
 const extra = 'test/fixtures/torch-extra/ops';
 
-// Every PyTorch op case passes: forward, each listed gradient and state_after, within
-// rtol 1e-4 / atol 1e-5. The shared cases are vendored in test/fixtures/torch/ops.
-for (const root of [vendored, extra]) {
-  describe(`PyTorch fixtures in ${root}`, () => {
-    for (const dir of findCases(root)) {
-      it(dir.slice(root.length + 1), () => {
-        const result = runCase(dir);
-        assert.equal(result.status, 'passed', result.problems.join('\n'));
-      });
-    }
-  });
+// Every PyTorch op case passes on every backend: forward, each listed gradient and state_after,
+// within rtol 1e-4 / atol 1e-5. The shared cases are vendored in test/fixtures/torch/ops.
+for (const backend of ['wasm', 'reference']) {
+  for (const root of [vendored, extra]) {
+    describe(`PyTorch fixtures in ${root} on the ${backend} backend`, () => {
+      for (const dir of findCases(root)) {
+        it(dir.slice(root.length + 1), () => {
+          const before = getBackend().name;
+          setBackend(backend);
+          try {
+            const result = runCase(dir);
+            assert.equal(result.status, 'passed', result.problems.join('\n'));
+          } finally {
+            setBackend(before);
+          }
+        });
+      }
+    });
+  }
 }
 
 describe('the vendored copy', () => {
