@@ -5,7 +5,7 @@ import type { TypedArray } from '../dtype.js';
  * The windows as a compressed list: output position o reads in-plane flat indices
  * index[ptr[o]..ptr[o+1]), in row-major order (so the first max found is PyTorch's).
  */
-function windowLists(g: WindowGeometry): { ptr: Int32Array; index: Int32Array } {
+export function windowLists(g: WindowGeometry): { ptr: Int32Array; index: Int32Array } {
   const axes = g.axes;
   const outCount = axes.reduce((a, ax) => a * ax.outSize, 1);
   const ptr = new Int32Array(outCount + 1);
@@ -33,7 +33,8 @@ function windowLists(g: WindowGeometry): { ptr: Int32Array; index: Int32Array } 
   return { ptr, index: Int32Array.from(index) };
 }
 
-function planeCounts(g: WindowGeometry) {
+/** Elements of one input plane and of one output plane. */
+export function planeCounts(g: WindowGeometry) {
   return {
     inCount: g.axes.reduce((a, ax) => a * ax.inSize, 1),
     outCount: g.axes.reduce((a, ax) => a * ax.outSize, 1),

@@ -5,6 +5,7 @@ export const JOB = {
   convAdjoint: 3,
   convWeightGrad: 4,
   elementwise: 5,
+  window: 6,
 } as const;
 
 /**

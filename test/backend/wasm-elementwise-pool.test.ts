@@ -3,6 +3,12 @@ import { describe, it } from 'node:test';
 import type { BinaryOp, Strided, UnaryOp } from '../../src/backend/backend.js';
 import * as reference from '../../src/backend/reference/elementwise.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from '../../src/backend/wasm/elementwise.js';
+import { windowMax, windowSum, windowSumBackward } from '../../src/backend/reference/window.js';
+import {
+  wasmWindowMax,
+  wasmWindowSum,
+  wasmWindowSumBackward,
+} from '../../src/backend/wasm/window.js';
 
 /** mulberry32, so a failing case can be rerun from its seed. */
 function generator(seed: number): () => number {
@@ -134,6 +140,58 @@ describe('wasm elementwise kernels against the reference, bit for bit', () => {
       wasmCopy(a, got, shape);
       reference.copy(a, want, shape);
       same(got, want, `copy ${JSON.stringify(shape)}`);
+    }
+  });
+});
+
+describe('wasm pooling windows against the reference, bit for bit', () => {
+  /** Windows of `kernel` every `stride` from `start` (negative: padding) along one axis. */
+  function axis(inSize: number, kernel: number, stride: number, pad: number, dilation = 1) {
+    const outSize = Math.floor((inSize + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1;
+    const start = new Int32Array(outSize);
+    const countArr = new Int32Array(outSize);
+    for (let o = 0; o < outSize; o++) {
+      let first = o * stride - pad;
+      let n = kernel;
+      while (first < 0) {
+        first += dilation;
+        n--;
+      }
+      while (first + (n - 1) * dilation >= inSize) n--;
+      start[o] = first;
+      countArr[o] = Math.max(1, n);
+    }
+    return { inSize, outSize, start, count: countArr, step: dilation };
+  }
+
+  it('max (with argmax), sum and its adjoint over 1, 2 and 3 axes', () => {
+    const random = generator(7);
+    const cases = [
+      { planes: 64, axes: [axis(24, 2, 2, 0), axis(24, 2, 2, 0)] },
+      { planes: 10, axes: [axis(17, 3, 2, 1), axis(19, 3, 1, 1, 2)] },
+      { planes: 33, axes: [axis(300, 5, 3, 2)] },
+      { planes: 4, axes: [axis(9, 2, 2, 0), axis(10, 3, 3, 1), axis(11, 2, 1, 0)] },
+    ];
+    for (const g of cases) {
+      const inCount = count(g.axes.map((a) => a.inSize));
+      const outCount = count(g.axes.map((a) => a.outSize));
+      const x = values(g.planes * inCount, random);
+      const [got, want] = [
+        new Float32Array(g.planes * outCount),
+        new Float32Array(g.planes * outCount),
+      ];
+      const [gotArg, wantArg] = [new Int32Array(got.length), new Int32Array(got.length)];
+      wasmWindowMax(x, g, got, gotArg);
+      windowMax(x, g, want, wantArg);
+      same(got, want, 'windowMax');
+      same(gotArg, wantArg, 'windowMax argmax');
+      wasmWindowSum(x, g, got);
+      windowSum(x, g, want);
+      same(got, want, 'windowSum');
+      const [gin, wantGin] = [new Float32Array(x.length), new Float32Array(x.length)];
+      wasmWindowSumBackward(want, g, gin);
+      windowSumBackward(want, g, wantGin);
+      same(gin, wantGin, 'windowSumBackward');
     }
   });
 });
