@@ -1,7 +1,7 @@
 import { runCases } from '../src/io/torch-fixtures.js';
 
 /**
- * `fovea fixtures DIR...`: runs every op case under each folder, prints one line per failing case
+ * `fovea fixtures DIR...`: runs every op and model case under each folder, prints one line per failing case
  * (name, what differed, max error) and a closing `N passed, M failed` line. Returns the exit code.
  */
 export function fixturesCommand(dirs: readonly string[], print: (line: string) => void): number {

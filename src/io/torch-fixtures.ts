@@ -4,6 +4,7 @@ import { FoveaError } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/errors.js';
+import { runModelCase, type ModelCase } from './model-fixtures.js';
 import { loadNpy } from './npy.js';
 import { adapterFor, type Attrs, type FixtureArgs } from './torch-ops.js';
 
@@ -54,7 +55,8 @@ export function runCases(root: string): CaseResult[] {
 /**
  * Runs one case folder: calls the fovea op on the case's inputs, then compares the output, the
  * gradient of Σ output·upstream for every listed input, and the state after the call (running
- * statistics updated in place) with PyTorch's arrays.
+ * statistics updated in place) with PyTorch's arrays. A case with a `kind` (the `models/` cases)
+ * imports its ONNX model instead (see model-fixtures.ts).
  */
 export function runCase(dir: string, name = dir): CaseResult {
   let spec: OpCase & { kind?: string };
@@ -63,14 +65,13 @@ export function runCase(dir: string, name = dir): CaseResult {
   } catch (e) {
     return { name, status: 'failed', problems: [`case.json: ${(e as Error).message}`] };
   }
-  if (spec.op === undefined) {
-    return {
-      name,
-      status: 'skipped',
-      problems: [
-        `kind '${spec.kind ?? 'unknown'}' is a whole-model case; model cases need ONNX import`,
-      ],
-    };
+  if (spec.kind !== undefined) {
+    try {
+      const problems = runModelCase(dir, spec as unknown as ModelCase, fixtureTolerance);
+      return { name, status: problems.length === 0 ? 'passed' : 'failed', problems };
+    } catch (e) {
+      return { name, status: 'failed', problems: [e instanceof Error ? e.message : String(e)] };
+    }
   }
   const problems: string[] = [];
   try {
