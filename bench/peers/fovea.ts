@@ -1,0 +1,100 @@
+/** fovea itself, through its public API, on the backend in use (`--backend`, `FOVEA_BACKEND`). */
+import {
+  Adam,
+  Conv2d,
+  Dropout,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  Module,
+  ReLU,
+  Sequential,
+  conv2d,
+  crossEntropy,
+  getBackend,
+  matmul,
+  noGrad,
+  tensor,
+  type Tensor,
+} from '../../src/index.js';
+import type { Runner } from '../harness.js';
+import { TRAIN_BATCHES, type Inputs, type Operand } from '../inputs.js';
+import type { Peer } from '../peer.js';
+import type { CnnSpec, LayerSpec, Workload } from '../workload.js';
+
+const toTensor = ({ data, shape }: Operand): Tensor => tensor(data, { shape });
+
+function layer(spec: LayerSpec): Module {
+  switch (spec.type) {
+    case 'conv2d':
+      return new Conv2d(spec.inChannels, spec.outChannels, spec.kernel);
+    case 'relu':
+      return new ReLU();
+    case 'maxpool2d':
+      return new MaxPool2d(spec.kernel);
+    case 'dropout':
+      return new Dropout(spec.p);
+    case 'flatten':
+      return new Flatten();
+    case 'linear':
+      return new Linear(spec.inFeatures, spec.outFeatures);
+  }
+}
+
+const cnn = (spec: CnnSpec): Sequential => new Sequential(...spec.layers.map(layer));
+
+/** The batches of `images` (and `labels`), `batch` samples each, as tensors. */
+function batches(operand: Operand, batch: number): Tensor[] {
+  const [count, ...sample] = operand.shape;
+  const size = operand.data.length / count;
+  return Array.from({ length: count / batch }, (_, i) =>
+    toTensor({
+      data: operand.data.subarray(i * batch * size, (i + 1) * batch * size),
+      shape: [batch, ...sample],
+    }),
+  );
+}
+
+function runner(workload: Workload, inputs: Inputs): Runner {
+  const task = workload.task;
+  switch (task.kind) {
+    case 'sgemm': {
+      const [a, b] = [toTensor(inputs.a), toTensor(inputs.b)];
+      return { run: () => void matmul(a, b) };
+    }
+    case 'conv2d': {
+      const [x, weight] = [toTensor(inputs.x), toTensor(inputs.weight)];
+      const options = { padding: task.padding, groups: task.groups };
+      return { run: () => void noGrad(() => conv2d(x, weight, null, options)) };
+    }
+    case 'cnn-train': {
+      const model = cnn(task.cnn).train();
+      const optimizer = new Adam(model.parameters(), { lr: task.learningRate });
+      const images = batches(inputs.images, task.batch);
+      const labels = batches(inputs.labels, task.batch);
+      let step = 0;
+      return {
+        run() {
+          const i = step++ % TRAIN_BATCHES;
+          optimizer.zeroGrad();
+          crossEntropy(model.forward(images[i]), labels[i]).backward();
+          optimizer.step();
+        },
+      };
+    }
+    case 'cnn-infer': {
+      const model = cnn(task.cnn).eval();
+      const images = toTensor(inputs.images);
+      return { run: () => void noGrad(() => model.forward(images)) };
+    }
+  }
+}
+
+/** fovea on the current backend; its name shows in the column heading. */
+export async function loadFoveaPeer(): Promise<Peer> {
+  return {
+    name: 'fovea',
+    label: `fovea (${getBackend().name} backend)`,
+    prepare: async (workload, inputs) => runner(workload, inputs),
+  };
+}

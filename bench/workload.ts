@@ -1,0 +1,89 @@
+/**
+ * What a benchmark workload is: a task described as plain data (sizes, layers), so that every
+ * peer — fovea, TensorFlow.js, ONNX Runtime, PyTorch — builds and runs it from the same
+ * description, and how its speed is counted and judged.
+ */
+
+/** C = A·B, A [m, k], B [k, n], float32 row-major. */
+export interface SgemmTask {
+  kind: 'sgemm';
+  m: number;
+  n: number;
+  k: number;
+}
+
+/** One 2-D convolution forward pass, x [batch, inChannels, size, size], stride 1, no bias. */
+export interface ConvTask {
+  kind: 'conv2d';
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  size: number;
+  kernel: number;
+  padding: number;
+  groups: number;
+}
+
+/** One layer of a sequential CNN, in PyTorch's terms (Conv2d has stride 1 and no padding). */
+export type LayerSpec =
+  | { type: 'conv2d'; inChannels: number; outChannels: number; kernel: number }
+  | { type: 'relu' }
+  | { type: 'maxpool2d'; kernel: number }
+  | { type: 'dropout'; p: number }
+  | { type: 'flatten' }
+  | { type: 'linear'; inFeatures: number; outFeatures: number };
+
+/** A sequential CNN over grey 28×28 images and 10 classes (Fashion-MNIST). */
+export interface CnnSpec {
+  layers: LayerSpec[];
+  /** [channels, height, width] of one image. */
+  imageShape: [number, number, number];
+  classes: number;
+}
+
+/**
+ * Training steps of a CNN: per run one forward pass, cross-entropy, backward pass and Adam step
+ * on the next batch of Fashion-MNIST images, in training mode (dropout on).
+ */
+export interface CnnTrainTask {
+  kind: 'cnn-train';
+  cnn: CnnSpec;
+  batch: number;
+  learningRate: number;
+}
+
+/** Inference of a CNN: per run one forward pass over a batch, in evaluation mode, no gradients. */
+export interface CnnInferTask {
+  kind: 'cnn-infer';
+  cnn: CnnSpec;
+  batch: number;
+}
+
+/** Any task a peer may be asked to run. */
+export type Task = SgemmTask | ConvTask | CnnTrainTask | CnnInferTask;
+
+/** How a workload's speed is counted: floating-point work or images, per second. */
+export type Unit = 'GFLOP/s' | 'images/s';
+
+/** A named task with how much work one run does and the speed fovea must reach (issue 4). */
+export interface Workload {
+  /** Short stable name for `--only` and the JSON (the same in `--quick` mode). */
+  name: string;
+  /** What runs, with its sizes (`--quick` sizes show here). */
+  title: string;
+  task: Task;
+  unit: Unit;
+  /** Work in one run: flops (2 per multiply-add) for GFLOP/s, images for images/s. */
+  work: number;
+  /** The issue's goal for fovea in `unit`; absent in `--quick` mode, where sizes are smaller. */
+  goal?: number;
+}
+
+/** Workload sizes: the issue's, or smaller ones for a smoke test (`--quick`). */
+export type Scale = 'full' | 'quick';
+
+/** Speed of one run of `workload` taking `ms` milliseconds, in its unit. */
+export function rate(workload: Workload, ms: number): number {
+  const perSecond = workload.work / (ms / 1000);
+  return workload.unit === 'GFLOP/s' ? perSecond / 1e9 : perSecond;
+}
