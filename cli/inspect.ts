@@ -4,13 +4,15 @@ import { fashionMnistSample } from '../src/data/fashion-mnist.js';
 import { loadImage } from '../src/data/image-folder.js';
 import { DataLoader } from '../src/data/loader.js';
 import { compose, normalize, toFloat } from '../src/data/transforms/index.js';
-import { loadModel } from '../src/io/model-file.js';
+import { loadModel, type ModelConfig } from '../src/io/model-file.js';
+import type { Module } from '../src/nn/module.js';
 import { createModel } from '../src/nn/zoo/index.js';
 import { softmax } from '../src/ops/softmax.js';
 import { stack } from '../src/ops/concat.js';
 import { zeros } from '../src/tensor/create.js';
 import { FoveaError } from '../src/tensor/errors.js';
 import { Generator } from '../src/tensor/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 import {
   Accuracy,
   ConfusionMatrix,
@@ -21,13 +23,18 @@ import {
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The model folder of a run folder written by `fovea train` (its model/ subfolder) or `dir` itself. */
+export function modelFolder(dir: string): string {
+  return existsSync(join(dir, 'model', 'config.json')) ? join(dir, 'model') : dir;
+}
+
 /** Reads a model folder written by `fovea train` (its model/ subfolder or the folder itself). */
-function openModel(dir: string) {
-  return loadModel(existsSync(join(dir, 'model', 'config.json')) ? join(dir, 'model') : dir);
+export function openModel(dir: string) {
+  return loadModel(modelFolder(dir));
 }
 
 /** The scaling and normalization the model was trained with. */
-function preprocessing(config: ReturnType<typeof openModel>['config']) {
+export function preprocessing(config: ReturnType<typeof openModel>['config']) {
   return config.normalization ? compose([toFloat(), normalize(config.normalization)]) : toFloat();
 }
 
@@ -62,6 +69,39 @@ export async function evalCommand(
   );
 }
 
+/**
+ * Image files as the model at `dir` takes them: decoded and resized to its config's input shape,
+ * as float pixels in [0, 1] (`pixels`, one [C, H, W] per file) and normalized as in training
+ * (`batch`, [N, C, H, W]). `op` names the command in errors.
+ */
+export async function readImages(
+  dir: string,
+  config: ModelConfig,
+  paths: readonly string[],
+  op: string,
+): Promise<{ pixels: Tensor[]; batch: Tensor }> {
+  const shape = config.inputShape;
+  if (!shape || shape.length !== 3) {
+    throw new FoveaError(
+      op,
+      `${dir}: the model config has no image input shape [C, H, W] (got ${JSON.stringify(shape)})`,
+    );
+  }
+  const [c, h, w] = shape;
+  const [scale, pre] = [toFloat(), preprocessing(config)];
+  const samples = await Promise.all(
+    paths.map(async (path) => ({
+      input: await loadImage(path, { size: [h, w], channels: c === 1 ? 1 : 3 }),
+      target: zeros([], { dtype: 'int32' }),
+    })),
+  );
+  const generator = new Generator(0);
+  return {
+    pixels: samples.map((s) => scale(s, generator).input),
+    batch: stack(samples.map((s) => pre(s, generator).input)),
+  };
+}
+
 /** `fovea predict MODEL IMAGE...`: the top-k classes of each image with their probabilities. */
 export async function predictCommand(
   dir: string,
@@ -70,28 +110,8 @@ export async function predictCommand(
   print: (line: string) => void,
 ): Promise<void> {
   const { model, config } = openModel(dir);
-  const shape = config.inputShape;
-  if (!shape || shape.length !== 3) {
-    throw new FoveaError(
-      'predict',
-      `${dir}: the model config has no image input shape [C, H, W] (got ${JSON.stringify(shape)})`,
-    );
-  }
-  const [c, h, w] = shape;
-  const pre = preprocessing(config);
-  const inputs = await Promise.all(
-    images.map(
-      async (path) =>
-        pre(
-          {
-            input: await loadImage(path, { size: [h, w], channels: c === 1 ? 1 : 3 }),
-            target: zeros([], { dtype: 'int32' }),
-          },
-          new Generator(0),
-        ).input,
-    ),
-  );
-  const probabilities = softmax(predict(model, stack(inputs)), 1);
+  const { batch } = await readImages(dir, config, images, 'predict');
+  const probabilities = softmax(predict(model, batch), 1);
   const classes = probabilities.shape[1];
   images.forEach((path, n) => {
     const row = Array.from(probabilities.data.subarray(n * classes, (n + 1) * classes));
@@ -114,10 +134,21 @@ export function summaryCommand(
   options: { input?: string },
   print: (line: string) => void,
 ): void {
-  const saved = existsSync(model) ? openModel(model) : null;
-  const module = saved ? saved.model : createModel(model);
-  const shape = options.input
-    ? options.input.split(',').map(Number)
-    : (saved?.config.inputShape ?? [1, 28, 28]);
-  print(formatSummary(summary(module, shape)));
+  const { module, config } = resolveModel(model);
+  print(formatSummary(summary(module, inputShapeOf(config, options.input))));
+}
+
+/**
+ * A model named on the command line: a saved model folder (with its config) when the path
+ * exists, else a zoo name built with default options (no config).
+ */
+export function resolveModel(model: string): { module: Module; config?: ModelConfig } {
+  if (!existsSync(model)) return { module: createModel(model) };
+  const saved = openModel(model);
+  return { module: saved.model, config: saved.config };
+}
+
+/** The input shape from `--input C,H,W`, else the saved config's, else [1, 28, 28]. */
+export function inputShapeOf(config: ModelConfig | undefined, input?: string): number[] {
+  return input ? input.split(',').map(Number) : (config?.inputShape ?? [1, 28, 28]);
 }

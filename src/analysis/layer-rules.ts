@@ -167,6 +167,19 @@ export function describeLayer(
   };
 }
 
+/**
+ * The sliding window of a convolution or pooling layer over `d` spatial dims (kernel, stride,
+ * dilation, padding before the first element), or null for any other layer (transposed and
+ * adaptive layers included).
+ *
+ * @example layerWindow(new MaxPool2d(2), 2) // { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padding: [0, 0] }
+ */
+export function layerWindow(m: Module, d: number): FieldWindow | null {
+  if (isConv(m)) return convWindow(m);
+  if (isPool(m)) return poolWindow(m, d);
+  return null;
+}
+
 /** Multiply-adds of one call, by the conventions documented in LayerSummary.macs. */
 function multiplyAdds(m: Module, inShape: Shape, outShape: Shape): number {
   // Weight [C_out, C_in/groups, ...k] (conv, linear) or [C_in, C_out/groups, ...k] (transposed):

@@ -265,12 +265,22 @@ function wrapForwards(model: Module, tracer: Tracer): () => void {
   return () => restores.forEach((r) => r());
 }
 
-function resolveObjectSize(size: number | readonly number[] | undefined, ndim: number) {
+/**
+ * An object size as one number per spatial dim (a single number applies to all `ndim`), or
+ * undefined when none was given; `op` names the caller in the error for a bad value.
+ *
+ * @example resolveObjectSize(12, 2) // [12, 12]
+ */
+export function resolveObjectSize(
+  size: number | readonly number[] | undefined,
+  ndim: number,
+  op = 'summary',
+): number[] | undefined {
   if (size === undefined) return undefined;
   const dims = typeof size === 'number' ? new Array<number>(ndim).fill(size) : [...size];
   check(
     dims.length === ndim && dims.every((d) => Number.isFinite(d) && d > 0),
-    'summary',
+    op,
     () =>
       `objectSize should be a positive number or ${ndim} of them (one per spatial dim of the input), got ${JSON.stringify(size)}`,
   );
