@@ -133,15 +133,18 @@ export async function trainCommand(
   const schedule = new OneCycleLR(optimizer, { maxLr: o.lr, totalSteps: o.epochs * loader.length });
 
   let initialEpoch = 0;
+  let initialStep = 0;
   if (o.resume) {
     const progress = loadCheckpoint(join(o.resume, 'checkpoints', 'last.safetensors'), {
       model,
       optimizer,
       scheduler: schedule,
       generator,
+      loader,
     });
     initialEpoch = progress.epoch;
-    print(`resumed from ${o.resume} after epoch ${initialEpoch}`);
+    initialStep = progress.globalStep;
+    print(`resumed from ${o.resume} after epoch ${initialEpoch}, step ${initialStep}`);
   }
 
   mkdirSync(o.out, { recursive: true });
@@ -149,6 +152,7 @@ export async function trainCommand(
     optimizer,
     epochs: o.epochs,
     initialEpoch,
+    initialStep,
     metrics: [new Accuracy()],
     validation: new DataLoader(testSet, { batchSize: 256 }),
     generator,

@@ -1,3 +1,4 @@
+import { colorMap } from './color-map.js';
 import { escapeHtml } from './html.js';
 
 /** Names longer than this are cut (with …) on the axes; the cells' tooltips keep them whole. */
@@ -5,16 +6,6 @@ const MAX_LABEL = 18;
 
 const shortName = (name: string) =>
   name.length > MAX_LABEL ? `${name.slice(0, MAX_LABEL - 1)}…` : name;
-
-/** A blue of the given strength in [0, 1], from near-white to dark navy (like matplotlib's Blues). */
-function blue(strength: number): string {
-  const [light, dark] = [
-    [247, 251, 255],
-    [8, 48, 107],
-  ];
-  const mix = light.map((l, i) => Math.round(l + (dark[i] - l) * strength));
-  return `rgb(${mix.join(',')})`;
-}
 
 /**
  * An SVG heat map of a confusion matrix (rows true classes, columns predictions): each cell shows
@@ -40,7 +31,7 @@ export function confusionHeatMap(
       const share = total === 0 ? 0 : count / total;
       const [x, y] = [left + j * cell, top + i * cell];
       const tip = `true ${classNames[i]}, predicted ${classNames[j]}: ${count} (${(100 * share).toFixed(1)}% of the row)`;
-      return `<g class="cell"><title>${escapeHtml(tip)}</title><rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${blue(share)}" /><text x="${x + cell / 2}" y="${y + cell / 2}" dy="0.35em" text-anchor="middle" font-size="${font}" fill="${share > 0.5 ? '#fff' : '#222'}">${count}</text></g>`;
+      return `<g class="cell"><title>${escapeHtml(tip)}</title><rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="rgb(${colorMap(share).join(',')})" /><text x="${x + cell / 2}" y="${y + cell / 2}" dy="0.35em" text-anchor="middle" font-size="${font}" fill="${share > 0.5 ? '#fff' : '#222'}">${count}</text></g>`;
     });
   });
   const labels = classNames.flatMap((name, i) => {

@@ -3,6 +3,7 @@ import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
 import { contiguousStrides, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { inBackwardOf, isAnomalyDetectionEnabled } from './anomaly.js';
 import { noGrad } from './grad-mode.js';
 
 /**
@@ -46,7 +47,10 @@ export function runBackward(root: Tensor, gradient?: Tensor): void {
         t.grad = t.grad === null ? g.clone() : add(t.grad, g);
         continue;
       }
-      const inputGrads = t.gradFn.backward(g);
+      const { name, backward } = t.gradFn;
+      const inputGrads = isAnomalyDetectionEnabled()
+        ? inBackwardOf(name, () => backward(g))
+        : backward(g);
       t.gradFn.inputs.forEach((input, i) => {
         const gi = inputGrads[i];
         if (gi === null || gi === undefined || !input.requiresGrad) return;

@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
+import { checkOpOutput, isAnomalyDetectionEnabled } from './anomaly.js';
 import { isGradEnabled } from './grad-mode.js';
 
 /**
@@ -13,7 +14,8 @@ export interface Node {
 
 /**
  * Records `output` as made from `inputs` by the op `name`, when grad mode is on and some input
- * needs a gradient. `backward` returns one gradient per input, in order. Returns `output`.
+ * needs a gradient. `backward` returns one gradient per input, in order. Returns `output`. Under
+ * anomaly detection (autograd/anomaly.ts) it first checks `output` for NaN and Infinity.
  */
 export function record(
   name: string,
@@ -21,6 +23,7 @@ export function record(
   inputs: readonly Tensor[],
   backward: (gradOutput: Tensor) => readonly (Tensor | null)[],
 ): Tensor {
+  if (isAnomalyDetectionEnabled()) checkOpOutput(name, output, inputs);
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     output.gradFn = { name, inputs, backward };
     output.requiresGrad = true;

@@ -21,7 +21,8 @@ export interface Backend {
   alloc(dtype: DType, size: number): TypedArray;
   /**
    * The buffers `alloc` returned that are still alive (not yet reclaimed by the garbage
-   * collector or the backend's pool), and their bytes: what a leak test watches.
+   * collector or the backend's pool), and their bytes: what a leak test watches. A backend may
+   * start counting at the first call (the reference backend does, to cost nothing otherwise).
    */
   memory?(): MemoryStats;
 

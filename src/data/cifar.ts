@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
-import { check } from '../tensor/errors.js';
+import { LoadError, check } from '../tensor/errors.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { SampleTransform } from './dataset.js';
@@ -142,33 +142,27 @@ export function loadCifar(dir: string, options: CifarOptions = {}): TensorDatase
   );
 
   const record = variant.labelBytes + PIXELS;
-  const counts = paths.map((path) => recordCount(path, record));
+  const counts = paths.map((path) => recordCount(fileSize(path), record, path));
   const n = counts.reduce((a, b) => a + b, 0);
   check(
     n * PIXELS <= MAX_DATA_BYTES,
     OP,
     () => `${found.dir}: ${n} images are more than the ${MAX_DATA_BYTES} bytes allowed`,
   );
-  const images = getBackend().alloc('uint8', n * PIXELS);
-  const labels = getBackend().alloc('int32', n);
-  let k = 0;
+  const images = getBackend().alloc('uint8', n * PIXELS) as Uint8Array;
+  const labels = getBackend().alloc('int32', n) as Int32Array;
+  let first = 0;
   paths.forEach((path, f) => {
     const bytes = readFileCapped(path, OP);
-    check(bytes.length === counts[f] * record, OP, () => `${path}: file changed while being read`);
-    for (let r = 0; r < counts[f]; r++, k++) {
-      const start = r * record;
-      const labelAt = start + variant.labelBytes - 1;
-      const label = bytes[labelAt];
-      check(
-        label < variant.numClasses,
+    if (bytes.length !== counts[f] * record) {
+      throw new LoadError(
         OP,
-        () =>
-          `${path}: label ${label} at offset ${labelAt} is not a ${variant.name} class id ` +
-          `in [0, ${variant.numClasses})`,
+        path,
+        `file changed while being read: expected ${counts[f] * record} bytes, read ${bytes.length}`,
       );
-      labels[k] = label;
-      images.set(bytes.subarray(start + variant.labelBytes, start + record), k * PIXELS);
     }
+    copyRecords(bytes, path, variant, images, labels, first);
+    first += counts[f];
   });
   const classFile = findFile(found.dir, [variant.classFile]);
   const classes = classFile ? readClassNames(classFile, OP) : variant.defaultClasses();
@@ -185,21 +179,77 @@ export function loadCifar(dir: string, options: CifarOptions = {}): TensorDatase
   );
 }
 
-/** The number of records in a file, checking from its size that it holds whole records. */
-function recordCount(path: string, record: number): number {
-  let size = 0;
-  try {
-    size = statSync(path).size;
-  } catch (e) {
-    check(false, OP, () => `${path}: cannot read the file (${(e as Error).message})`);
+/**
+ * Decodes the bytes of one CIFAR binary file (`data_batch_1.bin`, `test.bin`, ...): images
+ * uint8 [N, 3, 32, 32] and int32 labels [N] (the fine labels of CIFAR-100). Every problem — a
+ * cut-off record, a label out of range — is a LoadError naming `source` and the byte offset.
+ *
+ * @example
+ * const { images, labels } = readCifarBatch(readFileSync('test_batch.bin'), 'test_batch.bin');
+ * images.shape; // [10000, 3, 32, 32]
+ */
+export function readCifarBatch(
+  bytes: Uint8Array,
+  source = '<buffer>',
+  variant: 'CIFAR-10' | 'CIFAR-100' = 'CIFAR-10',
+): { images: Tensor; labels: Tensor } {
+  const kind = variant === 'CIFAR-10' ? CIFAR10 : CIFAR100;
+  const n = recordCount(bytes.length, kind.labelBytes + PIXELS, source);
+  const images = getBackend().alloc('uint8', n * PIXELS) as Uint8Array;
+  const labels = getBackend().alloc('int32', n) as Int32Array;
+  copyRecords(bytes, source, kind, images, labels, 0);
+  return {
+    images: new Tensor(images, [n, 3, 32, 32], 'uint8'),
+    labels: new Tensor(labels, [n], 'int32'),
+  };
+}
+
+/** Copies the records of one file into `images` and `labels` from sample `first` on. */
+function copyRecords(
+  bytes: Uint8Array,
+  source: string,
+  variant: Variant,
+  images: Uint8Array,
+  labels: Int32Array,
+  first: number,
+): void {
+  const record = variant.labelBytes + PIXELS;
+  for (let r = 0, k = first; r * record < bytes.length; r++, k++) {
+    const start = r * record;
+    const labelAt = start + variant.labelBytes - 1;
+    const label = bytes[labelAt];
+    if (label >= variant.numClasses) {
+      throw new LoadError(
+        OP,
+        source,
+        `label ${label} at offset ${labelAt} is not a ${variant.name} class id in [0, ${variant.numClasses})`,
+      );
+    }
+    labels[k] = label;
+    images.set(bytes.subarray(start + variant.labelBytes, start + record), k * PIXELS);
   }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (e) {
+    throw new LoadError(OP, path, `cannot read the file (${(e as Error).message})`);
+  }
+}
+
+/** The number of records in `size` bytes, checking that they are whole records. */
+function recordCount(size: number, record: number, source: string): number {
   const whole = Math.floor(size / record);
-  check(size % record === 0 && size > 0, OP, () =>
-    size === 0
-      ? `${path}: file is empty`
-      : `${path}: file is ${size} bytes, not a whole number of ${record}-byte records: ` +
-        `the record at offset ${whole * record} is cut off after ${size % record} bytes`,
-  );
+  if (size === 0) throw new LoadError(OP, source, 'file is empty (expected records at offset 0)');
+  if (size % record !== 0) {
+    throw new LoadError(
+      OP,
+      source,
+      `file is ${size} bytes, not a whole number of ${record}-byte records: the record at ` +
+        `offset ${whole * record} is cut off after ${size % record} bytes (expected ${(whole + 1) * record} bytes)`,
+    );
+  }
   return whole;
 }
 

@@ -1,10 +1,10 @@
 /**
  * File access shared by the dataset readers: sizes checked before reading, and every failure a
- * FoveaError that names the file.
+ * LoadError that names the file.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FoveaError } from '../tensor/errors.js';
+import { LoadError } from '../tensor/errors.js';
 
 /**
  * The largest file (or decompressed stream) a reader accepts: 2 GiB. The largest real datasets in
@@ -19,15 +19,15 @@ export function readFileCapped(path: string, op: string, maxBytes = MAX_DATA_BYT
   try {
     size = statSync(path).size;
   } catch (e) {
-    throw new FoveaError(op, `${path}: cannot read the file (${(e as Error).message})`);
+    throw new LoadError(op, path, `cannot read the file (${(e as Error).message})`);
   }
   if (size > maxBytes) {
-    throw new FoveaError(op, `${path}: file is ${size} bytes, more than the ${maxBytes} allowed`);
+    throw new LoadError(op, path, `file is ${size} bytes, more than the ${maxBytes} allowed`);
   }
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new FoveaError(op, `${path}: cannot read the file (${(e as Error).message})`);
+    throw new LoadError(op, path, `cannot read the file (${(e as Error).message})`);
   }
 }
 

@@ -16,8 +16,9 @@ import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import type { DType, TypedArray } from '../backend/dtype.js';
 import { getBackend } from '../tensor/backend-registry.js';
-import { FoveaError, check, fmt } from '../tensor/errors.js';
+import { FoveaError, LoadError, check, fmt } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { htmlHint } from '../io/sniff.js';
 import { MAX_DATA_BYTES, readFileCapped } from './files.js';
 
 /**
@@ -132,7 +133,7 @@ interface Header {
  */
 export function readIdx(bytes: Uint8Array, source = '<buffer>'): Tensor {
   const fail: Fail = (message) => {
-    throw new FoveaError('loadIdx', `${source}: ${message}`);
+    throw new LoadError('loadIdx', source, message);
   };
   if (isGzip(bytes)) return decode(gunzip(bytes, fail), fail, ' of the decompressed data');
   return decode(bytes, fail, '');
@@ -222,7 +223,7 @@ function isGzip(bytes: Uint8Array): boolean {
 function gunzip(bytes: Uint8Array, fail: Fail): Uint8Array {
   const zlibFail = (e: unknown): never =>
     fail(
-      `gzip data of ${bytes.length} bytes is corrupt or truncated (zlib: ${(e as Error).message})`,
+      `gzip stream at offsets 0..${bytes.length} is corrupt or truncated (zlib: ${(e as Error).message})`,
     );
   let head = new Uint8Array(0);
   for (const n of HEADER_PREFIXES) {
@@ -248,13 +249,17 @@ function gunzip(bytes: Uint8Array, fail: Fail): Uint8Array {
 /** Parses the magic number and dimensions; `note` qualifies offsets (decompressed or not). */
 function parseHeader(bytes: Uint8Array, fail: Fail, note: string): Header {
   const n = bytes.length;
-  if (n < 4) fail(`file is ${n} bytes${note}, too short for the 4-byte IDX magic number`);
+  if (n < 4) {
+    fail(
+      `file is ${n} bytes${note}, too short for the IDX magic number at offsets 0..4 (expected at least 4 bytes)`,
+    );
+  }
   const kind = KINDS.find((k) => k.code === bytes[2]);
   if (bytes[0] !== 0 || bytes[1] !== 0 || !kind) {
     const found = Array.from(bytes.subarray(0, 4), hex).join(' ');
     fail(
       `not an IDX file: expected magic bytes 00 00 <type> <ndim> at offset 0${note}, found ${found} ` +
-        `(types: ${TYPE_LIST})`,
+        `(types: ${TYPE_LIST})${htmlHint(bytes)}`,
     );
   }
   const ndim = bytes[3];
@@ -270,7 +275,7 @@ function parseHeader(bytes: Uint8Array, fail: Fail, note: string): Header {
   const dataBytes = shape.reduce((p, d) => p * BigInt(d), BigInt(kind.size));
   if (BigInt(dataStart) + dataBytes > BigInt(MAX_DATA_BYTES)) {
     fail(
-      `header declares shape ${fmt(shape)} of ${kind.name}, ${dataBytes} bytes of data, more than ` +
+      `header at offsets 0..${dataStart}${note} declares shape ${fmt(shape)} of ${kind.name}, ${dataBytes} bytes of data, more than ` +
         `the ${MAX_DATA_BYTES} allowed`,
     );
   }

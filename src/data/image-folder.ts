@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { FoveaError, check, fmt } from '../tensor/errors.js';
+import { LoadError, check, fmt } from '../tensor/errors.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { SampleTransform } from './dataset.js';
@@ -172,7 +172,7 @@ async function decode(path: string, h: number, w: number, maxPixels: number): Pr
     }
     return data;
   } catch (e) {
-    throw new FoveaError(OP, `${path}: cannot read the image (${(e as Error).message})`);
+    throw new LoadError(OP, path, `cannot read the image (${(e as Error).message})`);
   }
 }
 

@@ -19,8 +19,20 @@ export function readClassNames(path: string, op: string): string[] {
 }
 
 /**
+ * The index of the first label that is not an integer class id in [0, numClasses), or -1 when
+ * all are; file readers use it to name the offending byte offset in their own error.
+ */
+export function firstBadLabel(labels: TypedArray, numClasses: number): number {
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (!(Number.isInteger(label) && label >= 0 && label < numClasses)) return i;
+  }
+  return -1;
+}
+
+/**
  * Checks that every label is an integer class id in [0, numClasses); `where(i)` says where label
- * i came from (a file and byte offset) for the error message.
+ * i came from for the error message.
  */
 export function checkLabels(
   labels: TypedArray,
@@ -28,12 +40,10 @@ export function checkLabels(
   op: string,
   where: (i: number) => string,
 ): void {
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i];
-    check(
-      Number.isInteger(label) && label >= 0 && label < numClasses,
-      op,
-      () => `label ${label} at ${where(i)} is not a class id in [0, ${numClasses})`,
-    );
-  }
+  const i = firstBadLabel(labels, numClasses);
+  check(
+    i < 0,
+    op,
+    () => `label ${labels[i]} at ${where(i)} is not a class id in [0, ${numClasses})`,
+  );
 }

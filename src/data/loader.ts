@@ -32,6 +32,15 @@ export interface DataLoaderOptions {
 }
 
 /**
+ * Where a DataLoader stands in an epoch: that epoch's sample order and the index of the next
+ * batch. A checkpoint stores it so a resumed run picks up at the very next batch.
+ */
+export interface LoaderPosition {
+  order: Int32Array;
+  nextBatch: number;
+}
+
+/**
  * Iterates over a dataset in batches, as `torch.utils.data.DataLoader`: each batch stacks its
  * samples' inputs into [B, ...] and their targets into [B, ...] (class ids [] become [B]).
  *
@@ -73,9 +82,54 @@ export class DataLoader implements Iterable<Batch> {
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
-  /** Starts an epoch: draws its order now, then yields its batches. */
+  /** The epoch in progress (or last run); null before the first epoch. */
+  private current: LoaderPosition | null = null;
+  /** Set by `resumeAt`: the next iteration continues this epoch. */
+  private resumed = false;
+
+  /**
+   * Starts an epoch: draws its order now, then yields its batches; or, right after `resumeAt`,
+   * goes on with the saved epoch from its next batch, drawing nothing.
+   */
   [Symbol.iterator](): Iterator<Batch> {
-    return this.batches(this.order());
+    const pending = this.resumed && this.current!.nextBatch < this.length;
+    this.resumed = false;
+    if (!pending) this.current = { order: this.order(), nextBatch: 0 };
+    return this.batches(this.current!);
+  }
+
+  /**
+   * Where this loader stands: the current epoch's order and the next batch's index (equal to
+   * `length` once the epoch is done, so the next iteration starts a new epoch). A copy.
+   *
+   * @example
+   * const { order, nextBatch } = loader.position()!; // order.subarray(nextBatch * batchSize, ...) comes next
+   */
+  position(): LoaderPosition | null {
+    return this.current && { order: this.current.order.slice(), nextBatch: this.current.nextBatch };
+  }
+
+  /**
+   * Makes the next iteration continue the epoch saved by `position()` (with the generator
+   * restored to its state at that moment, the batches and their augmentation repeat exactly).
+   *
+   * @example
+   * loader.resumeAt(checkpointPosition); // for (const batch of loader) starts at its next batch
+   */
+  resumeAt(position: LoaderPosition): void {
+    const { order, nextBatch } = position;
+    check(
+      order.length === this.dataset.length &&
+        Number.isInteger(nextBatch) &&
+        nextBatch >= 0 &&
+        nextBatch <= this.length,
+      'DataLoader',
+      () =>
+        `cannot resume at batch ${nextBatch} of an order of ${order.length} samples: the dataset ` +
+        `has ${this.dataset.length} samples in ${this.length} batches`,
+    );
+    this.current = { order: order.slice(), nextBatch };
+    this.resumed = true;
   }
 
   /** The sample indices of one epoch: 0..N-1, shuffled by a Fisher–Yates pass when asked. */
@@ -90,8 +144,10 @@ export class DataLoader implements Iterable<Batch> {
     return order;
   }
 
-  private *batches(order: Int32Array): Iterator<Batch> {
-    for (let b = 0; b < this.length; b++) {
+  private *batches(epoch: LoaderPosition): Iterator<Batch> {
+    const { order } = epoch;
+    for (let b = epoch.nextBatch; b < this.length; b++) {
+      epoch.nextBatch = b + 1;
       const indices = order.subarray(b * this.batchSize, (b + 1) * this.batchSize);
       const samples = Array.from(indices, (i) => this.sample(i));
       yield {

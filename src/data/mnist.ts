@@ -5,13 +5,13 @@
  * and of Debian's dataset packages (`/usr/share/datasets/fashion-mnist`).
  */
 import { resolve, sep } from 'node:path';
-import { check, fmt } from '../tensor/errors.js';
+import { LoadError, check, fmt } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import type { SampleTransform } from './dataset.js';
 import { describeDir, findFile } from './files.js';
 import { loadIdx } from './idx.js';
-import { checkLabels, readClassNames } from './labels.js';
+import { firstBadLabel, readClassNames } from './labels.js';
 import { TensorDataset } from './tensor-dataset.js';
 
 /**
@@ -105,26 +105,28 @@ export function loadMnistFolder(dir: string, options: MnistFolderOptions = {}): 
   );
   const images = loadIdx(files.images);
   const labels = loadIdx(files.labels);
-  check(
-    images.dtype === 'uint8' && images.ndim === 3,
-    op,
-    () =>
-      `${files.images}: expected ubyte images [N, H, W], found ${images.dtype} ${fmt(images.shape)}`,
-  );
-  check(
-    labels.dtype === 'uint8' && labels.ndim === 1,
-    op,
-    () => `${files.labels}: expected ubyte labels [N], found ${labels.dtype} ${fmt(labels.shape)}`,
-  );
+  expectIdx(images, 3, 'images [N, H, W]', files.images, op);
+  expectIdx(labels, 1, 'labels [N]', files.labels, op);
   const [n, h, w] = images.shape;
-  check(
-    labels.shape[0] === n,
-    op,
-    () => `${files.images} has ${n} images but ${files.labels} has ${labels.shape[0]} labels`,
-  );
+  // Both counts are the uint32 at offset 4 of their (decompressed) file.
+  if (labels.shape[0] !== n) {
+    throw new LoadError(
+      op,
+      files.labels,
+      `holds ${labels.shape[0]} labels (count at offset 4) but ${files.images} holds ${n} images; ` +
+        'expected one label per image',
+    );
+  }
   const classes = options.classes ?? defaultClasses(dir, labels);
-  // Label i is byte 8 + i of the (decompressed) label file: after the magic number and one size.
-  checkLabels(labels.data, classes.length, op, (i) => `${files.labels} offset ${8 + i}`);
+  const bad = firstBadLabel(labels.data, classes.length);
+  if (bad >= 0) {
+    // Label i is byte 8 + i of the (decompressed) label file: after the magic number and one size.
+    throw new LoadError(
+      op,
+      files.labels,
+      `label ${labels.data[bad]} at offset ${8 + bad} is not a class id in [0, ${classes.length})`,
+    );
+  }
   const targets = getBackend().alloc('int32', n);
   targets.set(labels.data);
   return new TensorDataset(
@@ -132,6 +134,17 @@ export function loadMnistFolder(dir: string, options: MnistFolderOptions = {}): 
     new Tensor(targets, [n], 'int32'),
     { classes, transform: options.transform },
   );
+}
+
+/** Refuses an IDX file whose type code and dimension count (offsets 2 and 3) are not ubyte, `ndim`. */
+function expectIdx(t: Tensor, ndim: number, what: string, file: string, op: string): void {
+  if (t.dtype !== 'uint8' || t.ndim !== ndim) {
+    throw new LoadError(
+      op,
+      file,
+      `expected ubyte ${what} (type code and dimension count at offsets 2..4), found ${t.dtype} ${fmt(t.shape)}`,
+    );
+  }
 }
 
 function defaultClasses(dir: string, labels: Tensor): readonly string[] {

@@ -141,6 +141,9 @@ export function loadModel(dir: string): { model: Module; config: ModelConfig } {
     fail(`not valid JSON (${(e as Error).message})`);
   }
   checkConfig(config, fail);
+  if ('quantization' in config) {
+    fail('holds an int8 model written by saveQuantizedModel; load it with loadQuantizedModel');
+  }
 
   const model = rebuild(config, 'loadModel', configPath);
   const weightsPath = join(dir, WEIGHTS_FILE);
@@ -264,7 +267,7 @@ function checkConfig(
 let version: string | undefined;
 
 /** fovea's version, from the package.json above this file (src/io or dist/src/io). */
-function foveaVersion(): string {
+export function foveaVersion(): string {
   if (version !== undefined) return version;
   version = 'unknown';
   for (

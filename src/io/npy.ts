@@ -9,14 +9,16 @@
  *
  * Reading converts to fovea's dtypes: f4 and f2 → float32, f8 → float64, u1 and b1 → uint8, other
  * integers → int32 (i8, u4 and u8 only when every value fits). Writing uses `<f4`, `<f8`, `<i4`
- * and `|u1`, byte for byte as `np.save` writes them.
+ * and `|u1` by default, byte for byte as `np.save` writes them, or any numeric NumPy dtype asked
+ * for (`{ dtype: 'i8' }`: f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DType, TypedArray } from '../backend/dtype.js';
 import { getBackend } from '../tensor/backend-registry.js';
-import { FoveaError, fmt } from '../tensor/errors.js';
+import { FoveaError, LoadError, fmt } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { halfToFloat } from './half.js';
+import { floatToHalf, halfToFloat } from './half.js';
+import { htmlHint } from './sniff.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const MAX_HEADER_BYTES = 64 * 1024;
@@ -76,16 +78,73 @@ const KINDS = new Map<string, ElementKind>([
   ['b1', { size: 1, dtype: 'uint8', read: (v, o) => (v.getUint8(o) === 0 ? 0 : 1) }],
 ]);
 
-/** How each fovea dtype is written: NumPy's descr, item size and a little-endian writer. */
-const WRITERS: Record<
-  DType,
-  { descr: string; size: number; write(view: DataView, offset: number, value: number): void }
-> = {
-  float32: { descr: '<f4', size: 4, write: (v, o, x) => v.setFloat32(o, x, true) },
-  float64: { descr: '<f8', size: 8, write: (v, o, x) => v.setFloat64(o, x, true) },
-  int32: { descr: '<i4', size: 4, write: (v, o, x) => v.setInt32(o, x, true) },
-  uint8: { descr: '|u1', size: 1, write: (v, o, x) => v.setUint8(o, x) },
+/** A numeric NumPy dtype fovea writes, optionally with its byte-order mark ('<i8', '|u1'). */
+export type NpyDtype =
+  | 'f2'
+  | 'f4'
+  | 'f8'
+  | 'i1'
+  | 'i2'
+  | 'i4'
+  | 'i8'
+  | 'u1'
+  | 'u2'
+  | 'u4'
+  | 'u8'
+  | 'b1'
+  | `${'<' | '|'}${'f2' | 'f4' | 'f8' | 'i1' | 'i2' | 'i4' | 'i8' | 'u1' | 'u2' | 'u4' | 'u8' | 'b1'}`;
+
+/** How one NumPy element type is written: item size, a little-endian writer, integer range. */
+interface ElementWriter {
+  size: number;
+  write(view: DataView, offset: number, value: number): void;
+  /** For integer types: the smallest and largest value that fits. */
+  range?: readonly [number, number];
+}
+
+const WRITERS = new Map<string, ElementWriter>([
+  ['f2', { size: 2, write: (v, o, x) => v.setUint16(o, floatToHalf(x), true) }],
+  ['f4', { size: 4, write: (v, o, x) => v.setFloat32(o, x, true) }],
+  ['f8', { size: 8, write: (v, o, x) => v.setFloat64(o, x, true) }],
+  ['i1', { size: 1, write: (v, o, x) => v.setInt8(o, x), range: [-(2 ** 7), 2 ** 7 - 1] }],
+  ['i2', { size: 2, write: (v, o, x) => v.setInt16(o, x, true), range: [-(2 ** 15), 2 ** 15 - 1] }],
+  ['i4', { size: 4, write: (v, o, x) => v.setInt32(o, x, true), range: [-(2 ** 31), 2 ** 31 - 1] }],
+  [
+    'i8',
+    {
+      size: 8,
+      write: (v, o, x) => v.setBigInt64(o, BigInt(x), true),
+      range: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    },
+  ],
+  ['u1', { size: 1, write: (v, o, x) => v.setUint8(o, x), range: [0, 2 ** 8 - 1] }],
+  ['u2', { size: 2, write: (v, o, x) => v.setUint16(o, x, true), range: [0, 2 ** 16 - 1] }],
+  ['u4', { size: 4, write: (v, o, x) => v.setUint32(o, x, true), range: [0, 2 ** 32 - 1] }],
+  [
+    'u8',
+    {
+      size: 8,
+      write: (v, o, x) => v.setBigUint64(o, BigInt(x), true),
+      range: [0, Number.MAX_SAFE_INTEGER],
+    },
+  ],
+  // As NumPy's astype(bool): any non-zero value is True.
+  ['b1', { size: 1, write: (v, o, x) => v.setUint8(o, x === 0 ? 0 : 1) }],
+]);
+
+/** The NumPy dtype each fovea dtype is written as by default (what `np.save` writes for it). */
+const DEFAULT_WRITE: Record<DType, string> = {
+  float32: 'f4',
+  float64: 'f8',
+  int32: 'i4',
+  uint8: 'u1',
 };
+
+/** Options of `encodeNpy` and `saveNpy`. */
+export interface SaveNpyOptions {
+  /** The NumPy dtype to write (default: f4, f8, i4 or u1 for float32, float64, int32, uint8). */
+  dtype?: NpyDtype;
+}
 
 /** A value of the tiny Python literal language of .npy headers. */
 type PyValue = string | number | boolean | null | PyValue[] | Map<string, PyValue>;
@@ -98,16 +157,19 @@ type Fail = (message: string) => never;
  * @example
  * const t = readNpy(encodeNpy(tensor([[1, 2], [3, 4]])));
  * t.shape; // [2, 2]
- * readNpy(new Uint8Array(3), 'x.npy'); // throws FoveaError: loadNpy: x.npy: file is 3 bytes, ...
+ * readNpy(new Uint8Array(3), 'x.npy'); // throws LoadError: loadNpy: x.npy: file is 3 bytes, ...
  */
 export function readNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
   const fail: Fail = (message) => {
-    throw new FoveaError('loadNpy', `${source}: ${message}`);
+    throw new LoadError('loadNpy', source, message);
   };
   const { text, headerStart, dataStart } = readPreamble(bytes, fail);
+  // The header's meaning is checked as a whole, so its errors point at the whole header.
+  const failInHeader: Fail = (message) =>
+    fail(`${message} (header at offsets ${headerStart}..${dataStart})`);
   const { descr, kind, littleEndian, fortranOrder, shape } = interpretHeader(
     parseHeader(text, headerStart, fail),
-    fail,
+    failInHeader,
   );
 
   // Check the size before allocating anything; BigInt cannot overflow.
@@ -115,8 +177,9 @@ export function readNpy(bytes: Uint8Array, source = '<buffer>'): Tensor {
   const needed = shape.reduce((n, d) => n * BigInt(d), BigInt(kind.size));
   if (needed !== BigInt(available)) {
     fail(
-      `data is ${available} bytes but shape ${fmt(shape)} of ${descr} needs ${needed} bytes ` +
-        `(header ends at offset ${dataStart})`,
+      `data at offsets ${dataStart}..${bytes.length} is ${available} bytes but shape ${fmt(shape)} ` +
+        `of ${descr} needs ${needed} bytes (expected a file of ${BigInt(dataStart) + needed} bytes, ` +
+        `found ${bytes.length})`,
     );
   }
 
@@ -146,7 +209,7 @@ export function loadNpy(path: string): Tensor {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new FoveaError('loadNpy', `${path}: cannot read the file (${(e as Error).message})`);
+    throw new LoadError('loadNpy', path, `cannot read the file (${(e as Error).message})`);
   }
   return readNpy(bytes, path);
 }
@@ -159,14 +222,24 @@ export function loadNpy(path: string): Tensor {
  * const bytes = encodeNpy(tensor([1, 2, 3])); // float32, descr '<f4', shape (3,)
  * bytes.length; // 140: 128 bytes of preamble and header, then 3 × 4 bytes of data
  */
-export function encodeNpy(t: Tensor): Uint8Array {
+export function encodeNpy(t: Tensor, options: SaveNpyOptions = {}): Uint8Array {
   if (t.ndim > MAX_NDIM) {
     throw new FoveaError(
       'saveNpy',
       `tensor has ${t.ndim} dimensions but .npy files hold at most ${MAX_NDIM}`,
     );
   }
-  const { descr, size, write } = WRITERS[t.dtype];
+  const kind = (options.dtype ?? DEFAULT_WRITE[t.dtype]).replace(/^[<|]/, '');
+  const writer = WRITERS.get(kind);
+  if (!writer) {
+    throw new FoveaError(
+      'saveNpy',
+      `unknown dtype '${options.dtype}'; expected one of ${[...WRITERS.keys()].join(', ')}`,
+    );
+  }
+  if (writer.range) checkFits(t, kind, writer.range);
+  const { size, write } = writer;
+  const descr = `${size === 1 ? '|' : '<'}${kind}`;
   const dims = t.ndim === 1 ? `${t.shape[0]},` : t.shape.join(', ');
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
   if (t.ndim > 0) header += ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(t.shape[0]).length);
@@ -180,7 +253,7 @@ export function encodeNpy(t: Tensor): Uint8Array {
   out[6] = 1; // version 1.0
   view.setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[headerStart + i] = header.charCodeAt(i);
-  if (LITTLE_ENDIAN_HOST) {
+  if (LITTLE_ENDIAN_HOST && kind === DEFAULT_WRITE[t.dtype]) {
     out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), dataStart);
   } else {
     for (let i = 0; i < t.size; i++) write(view, dataStart + i * size, t.data[i]);
@@ -188,14 +261,27 @@ export function encodeNpy(t: Tensor): Uint8Array {
   return out;
 }
 
+/** Checks that every value of `t` is an integer in `range`, as integer dtype `kind` needs. */
+function checkFits(t: Tensor, kind: string, [min, max]: readonly [number, number]): void {
+  const index = t.data.findIndex((v) => !Number.isInteger(v) || v < min || v > max);
+  if (index >= 0) {
+    throw new FoveaError(
+      'saveNpy',
+      `value ${t.data[index]} at flat index ${index} does not fit dtype ${kind} (integers ${min}..${max}); round or clamp the tensor first`,
+    );
+  }
+}
+
 /**
- * Writes a tensor to a `.npy` file that `np.load` (and `loadNpy`) reads back.
+ * Writes a tensor to a `.npy` file that `np.load` (and `loadNpy`) reads back, in its own dtype or
+ * the NumPy dtype `options.dtype` (integer dtypes need integer values that fit).
  *
  * @example
  * saveNpy('logits.npy', model.forward(x)); // python: np.load('logits.npy')
+ * saveNpy('labels.npy', labels, { dtype: 'i8' }); // int64, as PyTorch's class indices
  */
-export function saveNpy(path: string, t: Tensor): void {
-  const bytes = encodeNpy(t);
+export function saveNpy(path: string, t: Tensor, options: SaveNpyOptions = {}): void {
+  const bytes = encodeNpy(t, options);
   try {
     writeFileSync(path, bytes);
   } catch (e) {
@@ -206,11 +292,14 @@ export function saveNpy(path: string, t: Tensor): void {
 /** Checks the magic string, version and header length; returns the header text and offsets. */
 function readPreamble(bytes: Uint8Array, fail: Fail) {
   const n = bytes.length;
-  if (n < 8) fail(`file is ${n} bytes, too short for the magic string and version (8 bytes)`);
+  if (n < 8)
+    fail(
+      `file is ${n} bytes, too short for the magic string and version at offsets 0..8 (expected at least 8 bytes)`,
+    );
   if (MAGIC.some((b, i) => bytes[i] !== b)) {
     const found = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0'));
     fail(
-      `not a .npy file: expected magic bytes 93 4e 55 4d 50 59 at offset 0, found ${found.join(' ')}`,
+      `not a .npy file: expected magic bytes 93 4e 55 4d 50 59 at offset 0, found ${found.join(' ')}${htmlHint(bytes)}`,
     );
   }
   const [major, minor] = [bytes[6], bytes[7]];

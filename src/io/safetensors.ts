@@ -11,7 +11,7 @@
  * Nothing read from a file is trusted: the header is capped at 100 MB (the reference's limit), it
  * must be strict JSON with no duplicate keys and no `__proto__` or `constructor` key, the offsets
  * must tile the data exactly (no gap, no overlap, nothing past the end), and every size is checked
- * against the bytes there before anything is allocated. Each problem is a FoveaError naming the
+ * against the bytes there before anything is allocated. Each problem is a LoadError naming the
  * file and the byte offset.
  *
  * Writing uses F32, F64, I32 and U8. Reading converts to fovea's dtypes: F16 and BF16 → float32;
@@ -20,10 +20,11 @@
 import { readFileSync } from 'node:fs';
 import type { DType } from '../backend/dtype.js';
 import { getBackend } from '../tensor/backend-registry.js';
-import { FoveaError, fmt } from '../tensor/errors.js';
+import { FoveaError, LoadError, fmt } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { halfToFloat } from './half.js';
+import { htmlHint } from './sniff.js';
 
 const MAX_HEADER_BYTES = 100_000_000;
 const MAX_NDIM = 64;
@@ -206,11 +207,11 @@ export function encodeSafetensors(
  * @example
  * const { tensors, metadata } = readSafetensors(bytes, 'model.safetensors');
  * readSafetensors(new Uint8Array(3), 'x.safetensors');
- * // throws FoveaError: loadSafetensors: x.safetensors: file is 3 bytes, too short for ...
+ * // throws LoadError: loadSafetensors: x.safetensors: file is 3 bytes, too short for ...
  */
 export function readSafetensors(bytes: Uint8Array, source = '<buffer>'): Safetensors {
   const fail: Fail = (message) => {
-    throw new FoveaError('loadSafetensors', `${source}: ${message}`);
+    throw new LoadError('loadSafetensors', source, message);
   };
   const n = bytes.length;
   if (n < 8) fail(`file is ${n} bytes, too short for the 8-byte header length at offset 0`);
@@ -218,7 +219,7 @@ export function readSafetensors(bytes: Uint8Array, source = '<buffer>'): Safeten
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(MAX_HEADER_BYTES)) {
     fail(
-      `header length at offset 0 is ${headerLength} bytes, more than the ${MAX_HEADER_BYTES} allowed`,
+      `header length at offset 0 is ${headerLength} bytes, more than the ${MAX_HEADER_BYTES} allowed${htmlHint(bytes)}`,
     );
   }
   const dataStart = 8 + Number(headerLength);
@@ -263,10 +264,7 @@ export function loadSafetensors(path: string): Safetensors {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new FoveaError(
-      'loadSafetensors',
-      `${path}: cannot read the file (${(e as Error).message})`,
-    );
+    throw new LoadError('loadSafetensors', path, `cannot read the file (${(e as Error).message})`);
   }
   return readSafetensors(bytes, path);
 }

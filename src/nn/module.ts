@@ -26,6 +26,17 @@ export function isParameter(t: Tensor): boolean {
 }
 
 /**
+ * Called after a module's forward with the module, its input and its output. Returning a tensor
+ * replaces the output (what the parent module then sees); returning nothing keeps it.
+ */
+export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => Tensor | void;
+
+/** What `registerForwardHook` returns: `remove()` unregisters the hook (idempotent). */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/**
  * The base of every layer and model, after PyTorch's `nn.Module`. A module's parameters, buffers
  * and child modules are simply its properties (marked with `parameter()` / `buffer()`, or Module
  * instances), so replacing one — `model.fc = new Linear(512, 10)` — is all it takes to swap a
@@ -44,6 +55,42 @@ export abstract class Module {
 
   /** Computes the module's output. */
   abstract forward(input: Tensor): Tensor;
+
+  /** Hooks run after forward; a private field, so it is neither a child nor a state-dict entry. */
+  #forwardHooks: ForwardHook[] = [];
+  #forwardWrapped = false;
+
+  /**
+   * Runs `hook(module, input, output)` after every forward of this module, as PyTorch's
+   * `register_forward_hook`: to read a layer's activation, or to replace it (return a tensor).
+   * Hooks run in registration order; each sees the output the previous one returned. The first
+   * hook wraps this instance's `forward` (parents call `forward` directly), so subclasses need
+   * nothing special.
+   *
+   * @example
+   * const seen: Tensor[] = [];
+   * const handle = model.features.registerForwardHook((_m, _x, y) => { seen.push(y); });
+   * model.forward(images); // seen[0] is the features' output
+   * handle.remove();
+   */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    if (!this.#forwardWrapped) {
+      this.#forwardWrapped = true;
+      const forward = this.forward;
+      const hooked = (input: Tensor): Tensor => {
+        let output = forward.call(this, input);
+        for (const h of [...this.#forwardHooks]) output = h(this, input, output) ?? output;
+        return output;
+      };
+      Object.defineProperty(this, 'forward', { value: hooked, configurable: true, writable: true });
+    }
+    this.#forwardHooks.push(hook);
+    return {
+      remove: () => {
+        this.#forwardHooks = this.#forwardHooks.filter((h) => h !== hook);
+      },
+    };
+  }
 
   /** Extra text shown inside the parentheses by toString(), e.g. `1, 32, kernelSize=[3,3]`. */
   protected extraRepr(): string {

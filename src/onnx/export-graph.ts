@@ -76,7 +76,9 @@ function attribute(name: string, value: AttributeValue): AttributeProto {
 
 /** Collects nodes and initializers, naming values uniquely. */
 export class GraphBuilder {
+  /** The nodes so far, in the order they run. */
   readonly nodes: NodeProto[] = [];
+  /** The initializers so far: parameters, buffers and constants. */
   readonly initializers: TensorProto[] = [];
   private readonly types = new Map<string, number>();
   private readonly names = new Set<string>();

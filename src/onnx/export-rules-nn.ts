@@ -171,6 +171,23 @@ const layerNorm: ExportRule = (ctx) => {
   });
 };
 
+/** LRN; PyTorch's window (⌊size/2⌋ channels before) is ONNX's only for an odd size. */
+const localResponseNorm: ExportRule = (ctx) => {
+  const size = attr<number>(ctx, 'size');
+  if (size % 2 === 0) {
+    throw exportError(
+      ctx,
+      `needs an odd size (ONNX LRN centres its window differently), got ${size}`,
+    );
+  }
+  return ctx.graph.op('LRN', [ctx.input(0)], {
+    size,
+    alpha: float(attr(ctx, 'alpha')),
+    beta: float(attr(ctx, 'beta')),
+    bias: float(attr(ctx, 'k')),
+  });
+};
+
 /** F.linear: Gemm for a 2-D input, else MatMul with the transposed weight (plus the bias). */
 const linear: ExportRule = (ctx) => {
   const g = ctx.graph;
@@ -268,6 +285,7 @@ export const nnRules: Readonly<Record<string, ExportRule>> = {
   instanceNorm,
   groupNorm,
   layerNorm,
+  localResponseNorm,
   linear,
   interpolate,
   relu: (ctx) => ctx.graph.op('Relu', [ctx.input(0)]),

@@ -87,14 +87,14 @@ function argReduction(opType: string): ExportRule {
 }
 
 /**
- * Reshape to the traced output shape; where it keeps the batch dim (dim 0 unchanged), that dim is
- * written as 0 ("copy from the input") so the exported graph takes any batch size.
+ * Reshape to the traced output shape, with dim 0 left to the input so the graph takes any batch
+ * size: 0 ("copy") where dim 0 is kept, else −1 (inferred), which is right when only dim 0
+ * depends on the batch ([N, C, H, W] → [N·G, C/G·H·W] as well as a weight's [C] → [C, 1, 1]).
  */
 const reshape: ExportRule = (ctx) => {
   const from = inputTensor(ctx, 0).shape;
   const to = ctx.op.output.shape;
-  const keepsBatch = from.length > 0 && to.length > 0 && to[0] === from[0];
-  const target = keepsBatch ? [0, ...to.slice(1)] : [...to];
+  const target = to.length === 0 ? [] : [from[0] === to[0] ? 0 : -1, ...to.slice(1)];
   return ctx.graph.op('Reshape', [ctx.input(0), ctx.graph.int64s(target)]);
 };
 

@@ -5,7 +5,7 @@
  * of the input and output is a symbolic batch size.
  */
 import { writeFileSync } from 'node:fs';
-import type { TypedArray } from '../backend/dtype.js';
+import { isFloat, type TypedArray } from '../backend/dtype.js';
 import type { Module } from '../nn/module.js';
 import { withTracer, type TracedOp } from '../ops/trace.js';
 import { randn } from '../tensor/create.js';
@@ -110,7 +110,7 @@ function valueInfo(name: string, t: Tensor, batch: number): ValueInfoProto {
  */
 function trace(model: Module, example: Tensor) {
   const input = example.clone();
-  if (input.dtype === 'float32' || input.dtype === 'float64') input.requireGrad();
+  if (isFloat(input.dtype)) input.requireGrad();
   const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
   model.eval();
   const producers = new Map<Tensor, TracedOp>();

@@ -7,6 +7,7 @@ import { gt, lt, where } from './compare.js';
 import { reshape } from './reshape.js';
 import { abs, clamp, erf, exp, expm1, log1p, neg, sigmoid, tanh } from './unary.js';
 import { checkFloat, empty } from './util.js';
+import { traced } from './trace.js';
 
 /**
  * max(0, x), as `F.relu`; the gradient at 0 is 0. Shape: unchanged.
@@ -17,7 +18,8 @@ export function relu(x: Tensor): Tensor {
   checkFloat(x, 'relu');
   const out = empty(x.shape, x.dtype);
   getBackend().unary('relu', x.data, out.data);
-  return record('relu', out, [x], (g) => [where(gt(x, 0), g, 0)]);
+  record('relu', out, [x], (g) => [where(gt(x, 0), g, 0)]);
+  return traced('relu', out, [x]);
 }
 
 /** Options of `hardtanh`. */
@@ -41,7 +43,8 @@ export function hardtanh(x: Tensor, options: HardtanhOptions = {}): Tensor {
     () => `minVal must not exceed maxVal, got minVal=${minVal} maxVal=${maxVal}`,
   );
   const out = clamp(x.detach(), minVal, maxVal);
-  return record('hardtanh', out, [x], (g) => [where(mul(gt(x, minVal), lt(x, maxVal)), g, 0)]);
+  record('hardtanh', out, [x], (g) => [where(mul(gt(x, minVal), lt(x, maxVal)), g, 0)]);
+  return traced('clamp', out, [x], { min: minVal, max: maxVal });
 }
 
 /** min(max(x, 0), 6), as `F.relu6`. Shape: unchanged. */
@@ -59,7 +62,8 @@ export interface LeakyReluOptions {
 /** x for x > 0, negativeSlope·x otherwise, as `F.leaky_relu`. Shape: unchanged. */
 export function leakyRelu(x: Tensor, options: LeakyReluOptions = {}): Tensor {
   checkFloat(x, 'leakyRelu');
-  return where(gt(x, 0), x, mul(x, options.negativeSlope ?? 0.01));
+  const negativeSlope = options.negativeSlope ?? 0.01;
+  return traced('leakyRelu', where(gt(x, 0), x, mul(x, negativeSlope)), [x], { negativeSlope });
 }
 
 /**
@@ -102,7 +106,8 @@ export interface EluOptions {
 /** x for x > 0, α·(eˣ − 1) otherwise, as `F.elu`. Shape: unchanged. */
 export function elu(x: Tensor, options: EluOptions = {}): Tensor {
   checkFloat(x, 'elu');
-  return exponentialUnit(x, options.alpha ?? 1);
+  const alpha = options.alpha ?? 1;
+  return traced('elu', exponentialUnit(x, alpha), [x], { alpha });
 }
 
 const SELU_ALPHA = 1.6732632423543772;
@@ -114,7 +119,7 @@ const SELU_SCALE = 1.0507009873554805;
  */
 export function selu(x: Tensor): Tensor {
   checkFloat(x, 'selu');
-  return mul(exponentialUnit(x, SELU_ALPHA), SELU_SCALE);
+  return traced('selu', mul(exponentialUnit(x, SELU_ALPHA), SELU_SCALE), [x]);
 }
 
 /** x for x > 0, α·(e^(x/α) − 1) otherwise, as `F.celu`; α must not be 0. Shape: unchanged. */
@@ -177,7 +182,8 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   const linear = gt(scaled, threshold);
   const smooth = add(clamp(scaled, 0), log1p(exp(neg(abs(scaled)))));
   const out = where(linear, x.detach(), div(smooth, beta));
-  return record('softplus', out, [x], (g) => [mul(g, where(linear, 1, sigmoid(scaled)))]);
+  record('softplus', out, [x], (g) => [mul(g, where(linear, 1, sigmoid(scaled)))]);
+  return traced('softplus', out, [x], { beta, threshold });
 }
 
 /** x·tanh(softplus(x)), as `F.mish`. Shape: unchanged. */
@@ -196,13 +202,13 @@ export function logSigmoid(x: Tensor): Tensor {
 /** relu6(x + 3) / 6: 0 below −3, 1 above 3, linear between, as `F.hardsigmoid`. Shape: unchanged. */
 export function hardsigmoid(x: Tensor): Tensor {
   checkFloat(x, 'hardsigmoid');
-  return div(relu6(add(x, 3)), 6);
+  return traced('hardsigmoid', div(relu6(add(x, 3)), 6), [x]);
 }
 
 /** x·hardsigmoid(x): 0 below −3, x above 3, x(x + 3)/6 between, as `F.hardswish`. Shape: unchanged. */
 export function hardswish(x: Tensor): Tensor {
   checkFloat(x, 'hardswish');
-  return mul(x, hardsigmoid(x));
+  return traced('hardswish', mul(x, hardsigmoid(x)), [x]);
 }
 
 /** x / (1 + |x|), as `F.softsign`. Shape: unchanged. */

@@ -10,6 +10,7 @@ import { where } from './compare.js';
 import { sumTo } from './sum-to.js';
 import { log, neg } from './unary.js';
 import { empty, toTensor, view, type TensorLike } from './util.js';
+import { traced } from './trace.js';
 
 const comparisons: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
@@ -30,7 +31,7 @@ export function broadcastBinary(op: BinaryOp, a: TensorLike, b: TensorLike, name
     out.data,
     shape,
   );
-  return out;
+  return traced(op, out, [ta, tb]);
 }
 
 /** Both operands as tensors; a number takes the other operand's dtype. */

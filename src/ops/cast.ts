@@ -4,6 +4,7 @@ import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { empty } from './util.js';
+import { traced } from './trace.js';
 
 /**
  * Converts to another dtype (`x.to('float64')`); the same tensor when it already has it.
@@ -16,6 +17,6 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   const out = empty(x.shape, dtype);
   // Typed-array stores convert: floats to integers truncate toward zero, as PyTorch does.
   getBackend().unary('copy', x.data, out.data);
-  if (!isFloat(dtype)) return out;
-  return record('cast', out, [x], (g) => [cast(g, x.dtype)]);
+  if (isFloat(dtype)) record('cast', out, [x], (g) => [cast(g, x.dtype)]);
+  return traced('cast', out, [x], { dtype });
 }

@@ -7,6 +7,7 @@ import { broadcastBinary, operands } from './arithmetic.js';
 import { cast } from './cast.js';
 import { sumTo } from './sum-to.js';
 import { empty, scalar, view, type TensorLike } from './util.js';
+import { traced } from './trace.js';
 
 /** a == b elementwise, as uint8 0/1 (no gradient). Shape: broadcast(a, b). */
 export function eq(a: TensorLike, b: TensorLike): Tensor {
@@ -58,8 +59,9 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     out.data,
     shape,
   );
-  return record('where', out, [ta, tb], (g) => [
+  const result = record('where', out, [ta, tb], (g) => [
     ta.requiresGrad ? sumTo(where(cond, g, 0), ta.shape) : null,
     tb.requiresGrad ? sumTo(where(cond, 0, g), tb.shape) : null,
   ]);
+  return traced('where', result, [cond, ta, tb]);
 }

@@ -7,6 +7,7 @@ import { promoteTypes } from '../backend/dtype.js';
 import { unsqueeze } from './reshape.js';
 import { slice } from './slice.js';
 import { empty } from './util.js';
+import { traced } from './trace.js';
 
 /**
  * Joins tensors along an existing dim, as `torch.cat`; all other dims must match.
@@ -48,9 +49,10 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
     offset += sizes[i];
   });
   const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-  return record('concat', out, tensors, (g) =>
+  record('concat', out, tensors, (g) =>
     tensors.map((_, i) => slice(g, axis, starts[i], starts[i] + sizes[i])),
   );
+  return traced('concat', out, tensors, { axis });
 }
 
 /** Joins same-shape tensors along a new dim, as `torch.stack`. Shape: a dim of size n inserted. */

@@ -14,6 +14,7 @@ import {
   slidingGeometry,
 } from './conv.js';
 import { tuple } from './util.js';
+import { traced } from './trace.js';
 
 /** Options of `convTranspose1d/2d/3d`: PyTorch's keyword arguments and defaults. */
 export interface ConvTransposeOptions {
@@ -82,7 +83,8 @@ function convTransposeNd(
     x.requiresGrad ? convolve(g, weight, geom, groups) : null,
     weight.requiresGrad ? convolveWeightGrad(g, x, geom, groups, weight.shape) : null,
   ]);
-  return addBias(out, bias);
+  const attributes = { stride, padding, outputPadding, dilation, groups };
+  return traced('convTranspose', addBias(out, bias), [x, weight, bias], attributes);
 }
 
 /**

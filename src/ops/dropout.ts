@@ -5,6 +5,7 @@ import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, mul, sub } from './arithmetic.js';
 import { checkFloat, empty } from './util.js';
+import { traced } from './trace.js';
 
 /** Options of the dropout ops. */
 export interface DropoutOptions {
@@ -84,7 +85,8 @@ function invertedDropout(x: Tensor, maskShape: Shape, options: DropoutOptions, o
   const p = dropProbability(x, options, true, op);
   if (p === 0) return x;
   // With p = 1 nothing is kept, so the infinite scale 1 / (1 − p) is never written.
-  return mul(x, bernoulliMask(maskShape, 1 - p, 1 / (1 - p), x.dtype, options.generator));
+  const mask = bernoulliMask(maskShape, 1 - p, 1 / (1 - p), x.dtype, options.generator);
+  return traced(op, mul(x, mask), [x], { p });
 }
 
 function selfNormalizingDropout(
@@ -95,12 +97,13 @@ function selfNormalizingDropout(
 ): Tensor {
   const p = dropProbability(x, options, false, op);
   if (p === 0) return x;
-  if (p === 1) return mul(x, 0);
+  if (p === 1) return traced(op, mul(x, 0), [x], { p });
   // Kept: a·x + b; dropped: a·(−λα) + b, with a and b restoring zero mean and unit variance.
   // Both are a·mask·(x + λα) − a·λα·(1 − p) for a mask of 1 (kept) or 0.
   const a = 1 / Math.sqrt((SELU_SATURATION * SELU_SATURATION * p + 1) * (1 - p));
   const scaledMask = bernoulliMask(maskShape, 1 - p, a, x.dtype, options.generator);
-  return sub(mul(add(x, SELU_SATURATION), scaledMask), a * SELU_SATURATION * (1 - p));
+  const out = sub(mul(add(x, SELU_SATURATION), scaledMask), a * SELU_SATURATION * (1 - p));
+  return traced(op, out, [x], { p });
 }
 
 /** The validated p, or 0 when nothing is dropped (not training). */

@@ -3,6 +3,7 @@ import { check, fmt } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gatherMap, mapAxis } from './axis-map.js';
 import { checkFloat, checkNdim } from './util.js';
+import { traced } from './trace.js';
 
 /** How `interpolate` computes each output value, as `F.interpolate`'s `mode`. */
 export type InterpolateMode =
@@ -75,10 +76,15 @@ export function interpolate(x: Tensor, options: InterpolateOptions = {}): Tensor
     checkFloat(x, 'interpolate');
   }
   const alignCorners = options.alignCorners ?? false;
-  return resizedAxes(x, options).reduce(
+  const axes = resizedAxes(x, options);
+  const out = axes.reduce(
     (out, axis, i) => mapAxis(out, i + 2, axisMap(mode, axis, alignCorners), 'interpolate'),
     x,
   );
+  const scaleFactors = axes.every((a) => a.scaleFactor !== undefined)
+    ? axes.map((a) => a.scaleFactor)
+    : null;
+  return traced('interpolate', out, [x], { mode, alignCorners, scaleFactors });
 }
 
 /** One spatial dim to resize; scaleFactor is set where PyTorch's kernel samples with it. */

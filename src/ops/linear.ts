@@ -5,12 +5,16 @@ import { add } from './arithmetic.js';
 import { matmul } from './matmul.js';
 import { transpose } from './permute.js';
 import { checkFloat } from './util.js';
+import { traced } from './trace.js';
 
 /** The input-features error, with a flatten hint for image-shaped input [N, C, H, W]. */
 function featuresMessage(x: Tensor, weight: Tensor): string {
   const [outFeatures, inFeatures] = weight.shape;
   const features = x.shape[x.ndim - 1];
   const base = `input has ${features} features (last dim of ${fmt(x.shape)}) but weight expects ${inFeatures} (weight shape ${fmt(weight.shape)})`;
+  if (x.ndim === 2) {
+    return `${base}; if the input comes from a Flatten, the layer needs inFeatures = ${features}: Linear(${features}, ${outFeatures})`;
+  }
   if (x.ndim !== 4) return base;
   const perSample = numel(x.shape.slice(1));
   const fix =
@@ -50,5 +54,5 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     );
   }
   const out = matmul(x, transpose(weight, 0, 1));
-  return bias ? add(out, bias) : out;
+  return traced('linear', bias ? add(out, bias) : out, [x, weight, bias]);
 }

@@ -9,6 +9,7 @@ import { expand } from './permute.js';
 import { reshape, squeeze } from './reshape.js';
 import { sumTo } from './sum-to.js';
 import { checkFloat, empty } from './util.js';
+import { traced } from './trace.js';
 
 /**
  * The product of the last two dims, reading transposed operands in place: a is [..., m, k]
@@ -80,7 +81,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   let out = product(a2, b2);
   if (a.ndim === 1) out = squeeze(out, -2);
   if (b.ndim === 1) out = squeeze(out, -1);
-  return out;
+  return traced('matmul', out, [a, b]);
 }
 
 /** Batched product of two 3-D tensors, as `torch.bmm`. Shape: [B, m, k] @ [B, k, n] → [B, m, n]. */

@@ -9,6 +9,7 @@ import { record } from '../autograd/node.js';
 import { reshape } from './reshape.js';
 import { reciprocal, sqrt } from './unary.js';
 import { checkFloat } from './util.js';
+import { traced } from './trace.js';
 
 /** Options of the norms that end with a learned scale and shift. */
 export interface AffineNormOptions {
@@ -78,12 +79,13 @@ export function batchNorm(
   checkRunningPair(runningMean, runningVar, op);
   const paramShape = channelShape(x);
   if (!training) {
-    return scaleAndShift(
+    const out = scaleAndShift(
       withRunningStats(x, runningMean, runningVar, eps, op),
       weight,
       bias,
       paramShape,
     );
+    return traced(op, out, [x, weight, bias, runningMean, runningVar], { eps });
   }
   check(
     momentum !== null,
@@ -102,7 +104,8 @@ export function batchNorm(
   if (runningMean && runningVar) {
     trackRunningStats(runningMean, runningVar, stats, count, momentum);
   }
-  return scaleAndShift(stats.normalized, weight, bias, paramShape);
+  const out = scaleAndShift(stats.normalized, weight, bias, paramShape);
+  return traced('batchNormTraining', out, [x, weight, bias], { eps });
 }
 
 /**
@@ -142,7 +145,8 @@ export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tens
   if (runningMean && runningVar) {
     trackRunningStats(runningMean, runningVar, stats, spatial, momentum);
   }
-  return scaleAndShift(stats.normalized, weight, bias, paramShape);
+  const out = scaleAndShift(stats.normalized, weight, bias, paramShape);
+  return traced(op, out, [x, weight, bias], { eps });
 }
 
 /**
@@ -167,7 +171,8 @@ export function groupNorm(x: Tensor, numGroups: number, options: AffineNormOptio
   checkPerChannel(x, op, { weight, bias });
   const grouped = reshape(x, [x.shape[0], numGroups, channels === 0 ? 0 : -1]);
   const { normalized } = normalizeOverAxes(grouped, [2], eps);
-  return scaleAndShift(reshape(normalized, x.shape), weight, bias, channelShape(x));
+  const out = scaleAndShift(reshape(normalized, x.shape), weight, bias, channelShape(x));
+  return traced(op, out, [x, weight, bias], { numGroups, eps });
 }
 
 /**
@@ -204,7 +209,10 @@ export function layerNorm(
   }
   const axes = shape.map((_, i) => lead + i);
   const { normalized } = normalizeOverAxes(x, axes, eps);
-  return scaleAndShift(normalized, weight, bias, shape);
+  return traced(op, scaleAndShift(normalized, weight, bias, shape), [x, weight, bias], {
+    axis: lead,
+    eps,
+  });
 }
 
 /**
@@ -228,7 +236,8 @@ export function localResponseNorm(
     () => `size must be a positive integer, got ${size}`,
   );
   const average = mapAxis(mul(x, x), 1, channelWindow(x.shape[1], size), op);
-  return div(x, pow(add(mul(average, alpha), k), beta));
+  const out = div(x, pow(add(mul(average, alpha), k), beta));
+  return traced(op, out, [x], { size, alpha, beta, k });
 }
 
 /** The batch statistics of a normalisation (kept dims) and the normalised tensor. */

@@ -1,6 +1,7 @@
 import { check, fmt } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gatherMap, mapAxis } from './axis-map.js';
+import { traced } from './trace.js';
 
 /** How `pad` fills the border: a constant, a mirror without/with the edge... as `F.pad`. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -62,7 +63,7 @@ export function pad(x: Tensor, pad: readonly number[], options: PadOptions = {})
       'pad',
     );
   }
-  return out;
+  return traced('pad', out, [x], { pad, mode, value: options.value ?? 0 });
 }
 
 /** The input position that padded position i (relative to the input start) reads; −1 = fill. */

@@ -11,6 +11,7 @@ import {
 import type { Tensor } from '../tensor/tensor.js';
 import { sumTo } from './sum-to.js';
 import { empty, view } from './util.js';
+import { traced } from './trace.js';
 
 /**
  * Reorders dims: output dim i is input dim `dims[i]` (a copy into contiguous storage).
@@ -38,7 +39,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   );
   const inverse = new Array<number>(axes.length);
   axes.forEach((a, i) => (inverse[a] = i));
-  return record('permute', out, [x], (g) => [permute(g, inverse)]);
+  record('permute', out, [x], (g) => [permute(g, inverse)]);
+  return traced('permute', out, [x], { axes });
 }
 
 /** Swaps two dims. Shape: x's shape with dim0 and dim1 exchanged. */
@@ -73,5 +75,6 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   if (sameShape(x.shape, target)) return x;
   const out = empty(target, x.dtype);
   getBackend().copy(view(x, broadcastStrides(x.shape, target)), out.data, target);
-  return record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
+  record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
+  return traced('expand', out, [x]);
 }

@@ -18,6 +18,7 @@ import {
 } from './pool-windows.js';
 import { abs, sign } from './unary.js';
 import { empty } from './util.js';
+import { traced } from './trace.js';
 
 export type { AdaptiveOutputSize, SlidingWindowOptions } from './pool-windows.js';
 
@@ -149,7 +150,9 @@ function maxPoolFor(d: number): MaxPool {
   // The overloads only narrow the return type by returnIndices; one body serves them all.
   return ((x: Tensor, options: MaxPoolOptions) => {
     checkPoolInput(x, d, op);
-    const result = windowMax(x, slidingPooling(x, slidingWindows(options, d, op), op), op);
+    const w = slidingWindows(options, d, op);
+    const result = windowMax(x, slidingPooling(x, w, op), op);
+    traced('maxPool', result.values, [x], { ...w });
     return options.returnIndices ? result : result.values;
   }) as MaxPool;
 }
@@ -164,7 +167,9 @@ function avgPoolNd(x: Tensor, options: AvgPoolOptions, d: number): Tensor {
     op,
     () => `divisorOverride must be a non-zero integer, got ${divisorOverride}`,
   );
-  return averagePool(x, w, options.countIncludePad ?? true, divisorOverride, op);
+  const countIncludePad = options.countIncludePad ?? true;
+  const out = averagePool(x, w, countIncludePad, divisorOverride, op);
+  return traced('avgPool', out, [x], { ...w, countIncludePad, divisorOverride });
 }
 
 function lpPoolNd(x: Tensor, normType: number, options: LpPoolOptions, d: number): Tensor {
@@ -179,7 +184,8 @@ function lpPoolNd(x: Tensor, normType: number, options: LpPoolOptions, d: number
   const avg = averagePool(pow(x, normType), w, true, null, op);
   // As PyTorch: sign(avg)·|avg| is avg with a zero gradient where avg = 0, and multiplying by the
   // kernel size turns the average back into the window sum (unless ceil mode clipped the window).
-  return pow(mul(mul(sign(avg), abs(avg)), numel(w.kernel)), 1 / normType);
+  const out = pow(mul(mul(sign(avg), abs(avg)), numel(w.kernel)), 1 / normType);
+  return traced('lpPool', out, [x], { ...w, normType });
 }
 
 function adaptiveAvgPoolNd(
@@ -191,7 +197,9 @@ function adaptiveAvgPoolNd(
   checkPoolInput(x, d, op);
   const pooling = adaptivePooling(x, outputSize, d, op);
   const counts = pooling.geom.axes.map((axis) => Array.from(axis.count));
-  return div(windowSum(x, pooling, op), productTable(counts, x.dtype));
+  return traced('adaptiveAvgPool', div(windowSum(x, pooling, op), productTable(counts, x.dtype)), [
+    x,
+  ]);
 }
 
 function adaptiveMax(
@@ -201,7 +209,9 @@ function adaptiveMax(
   op: string,
 ): PoolWithIndices {
   checkPoolInput(x, d, op);
-  return windowMax(x, adaptivePooling(x, outputSize, d, op), op);
+  const result = windowMax(x, adaptivePooling(x, outputSize, d, op), op);
+  traced('adaptiveMaxPool', result.values, [x]);
+  return result;
 }
 
 function adaptiveMaxPoolFor(d: number): AdaptiveMaxPool {

@@ -12,6 +12,7 @@ import { expand } from './permute.js';
 import { reshape } from './reshape.js';
 import { exp, log, sqrt } from './unary.js';
 import { checkFloat, empty } from './util.js';
+import { traced } from './trace.js';
 
 /** Which axes a reduction covers: one axis, several, or all (undefined). */
 export type Dims = number | readonly number[] | undefined;
@@ -101,7 +102,8 @@ function spread(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const axes = reducedAxes(dim, x.ndim, 'sum');
   const out = runReduce('sum', x, axes, keepdim, 'sum');
-  return record('sum', out, [x], (g) => [spread(g, x, axes)]);
+  record('sum', out, [x], (g) => [spread(g, x, axes)]);
+  return traced('sum', out, [x], { axes, keepdim });
 }
 
 /** Mean over `dim` (all axes when omitted). Shape: as `sum`. */
@@ -109,18 +111,19 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkFloat(x, 'mean');
   const axes = reducedAxes(dim, x.ndim, 'mean');
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  return div(sum(x, axes, keepdim), count);
+  return traced('mean', div(sum(x, axes, keepdim), count), [x], { axes, keepdim });
 }
 
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean): Tensor {
   const axes = reducedAxes(dim, x.ndim, op);
   const out = runReduce(op, x, axes, keepdim, op);
-  return record(op, out, [x], (g) => {
+  record(op, out, [x], (g) => {
     // Ties share the gradient equally, as torch.amax/amin do.
     const winners = cast(eq(x, spread(out.detach(), x, axes)), g.dtype);
     const share = div(winners, spread(sum(winners, axes, true), x, axes));
     return [mul(share, spread(g, x, axes))];
   });
+  return traced(op, out, [x], { axes, keepdim });
 }
 
 /** Maximum over `dim` (all axes when omitted), as `torch.amax`. Shape: as `sum`. */
@@ -156,7 +159,8 @@ function argExtremum(
       : reducedShape(x.shape, [axis], keepdim);
   const out = empty(shape, 'int32');
   getBackend().argReduce(op, flat.data, dims, out.data as Int32Array);
-  return out;
+  // axis null: over the flattened tensor.
+  return traced(name, out, [x], { axis: dim === undefined ? null : axis, keepdim });
 }
 
 /** Index of the first maximum along `dim` (of the flattened tensor when omitted), int32. */
@@ -202,5 +206,6 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   // An all −∞ (or ±∞) slice would give ∞ − ∞; shift those by 0 instead.
   const shift = where(eq(sub(m, m), 0), m, 0);
   const out = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
-  return keepdim ? out : reshape(out, reducedShape(x.shape, axes, false));
+  const result = keepdim ? out : reshape(out, reducedShape(x.shape, axes, false));
+  return traced('logsumexp', result, [x], { axes, keepdim });
 }

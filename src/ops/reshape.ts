@@ -2,6 +2,7 @@ import { record } from '../autograd/node.js';
 import { check, fmt } from '../tensor/errors.js';
 import { normalizeAxis, numel, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { traced } from './trace.js';
 
 /** Resolves one −1 entry of a target shape from the element count. */
 function resolveShape(x: Tensor, shape: Shape): number[] {
@@ -33,7 +34,8 @@ function resolveShape(x: Tensor, shape: Shape): number[] {
  */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   const out = new Tensor(x.data, resolveShape(x, shape), x.dtype);
-  return record('reshape', out, [x], (g) => [reshape(g, x.shape)]);
+  record('reshape', out, [x], (g) => [reshape(g, x.shape)]);
+  return traced('reshape', out, [x]);
 }
 
 /**

@@ -3,6 +3,7 @@ import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gatherMap, mapAxis } from './axis-map.js';
 import { squeeze } from './reshape.js';
+import { traced } from './trace.js';
 
 /**
  * Elements start, start+step, ... before end along `dim`, like Python's `x[start:end:step]`:
@@ -25,12 +26,13 @@ export function slice(x: Tensor, dim: number, start = 0, end = Infinity, step = 
   const clampIndex = (i: number) => Math.min(n, Math.max(0, i < 0 ? i + n : i));
   const [s, e] = [clampIndex(start), clampIndex(end)];
   const count = Math.max(0, Math.ceil((e - s) / step));
-  return mapAxis(
+  const out = mapAxis(
     x,
     axis,
     gatherMap(count, (o) => s + o * step),
     'slice',
   );
+  return traced('slice', out, [x], { axis, start: s, end: e, step });
 }
 
 /**

@@ -5,6 +5,7 @@ import { logsumexp } from './reduce.js';
 import { reshape } from './reshape.js';
 import { exp } from './unary.js';
 import { checkFloat } from './util.js';
+import { traced } from './trace.js';
 
 /**
  * log(softmax(x)) along `dim`: x − log Σ_dim exp(x), as `F.log_softmax(x, dim)`. Stable: the
@@ -18,7 +19,7 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
   const axis = normalizeAxis(dim, x.ndim, 'logSoftmax');
   // A 0-d tensor is a single entry along its one implicit dim, as PyTorch treats it.
   if (x.ndim === 0) return reshape(logSoftmax(reshape(x, [1]), 0), []);
-  return sub(x, logsumexp(x, axis, true));
+  return traced('logSoftmax', sub(x, logsumexp(x, axis, true)), [x], { axis });
 }
 
 /**
@@ -31,5 +32,5 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
 export function softmax(x: Tensor, dim = -1): Tensor {
   checkFloat(x, 'softmax');
   const axis = normalizeAxis(dim, x.ndim, 'softmax');
-  return exp(logSoftmax(x, axis));
+  return traced('softmax', exp(logSoftmax(x, axis)), [x], { axis });
 }

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, broadcastBinary, div, mul, sub } from './arithmetic.js';
 import { where } from './compare.js';
 import { checkFloat, empty } from './util.js';
+import { traced } from './trace.js';
 
 /** Runs an elementwise kernel and records `rule(g, x, out)` as its backward. */
 function unaryOp(
@@ -15,8 +16,8 @@ function unaryOp(
   if (rule !== null) checkFloat(x, op);
   const out = empty(x.shape, x.dtype);
   getBackend().unary(op, x.data, out.data);
-  if (rule === null) return out;
-  return record(op, out, [x], (g) => [rule(g, x, out.detach())]);
+  if (rule !== null) record(op, out, [x], (g) => [rule(g, x, out.detach())]);
+  return traced(op, out, [x]);
 }
 
 /** −x. Shape: unchanged. */
@@ -117,5 +118,5 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   let out = x;
   if (min !== undefined) out = where(broadcastBinary('lt', x, min, 'clamp'), min, out);
   if (max !== undefined) out = where(broadcastBinary('gt', x, max, 'clamp'), max, out);
-  return out;
+  return traced('clamp', out, [x], { min, max });
 }

@@ -22,3 +22,21 @@ export function check(condition: boolean, op: string, message: () => string): as
 export function fmt(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/**
+ * The error every file loader throws for a file it refuses (safetensors, .npy, IDX, CIFAR,
+ * images, ONNX): a FoveaError whose message names the file and, where the file's bytes are at
+ * fault, the byte offset and the expected and actual sizes.
+ *
+ * @example
+ * try { loadNpy('x.npy'); } catch (e) { if (e instanceof LoadError) console.log(e.file); }
+ */
+export class LoadError extends FoveaError {
+  /** The file (or `<buffer>`) that was refused. */
+  readonly file: string;
+  constructor(op: string, file: string, message: string) {
+    super(op, `${file}: ${message}`);
+    this.name = 'LoadError';
+    this.file = file;
+  }
+}

@@ -1,3 +1,4 @@
+import type { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer, OptimizerOptions } from '../optim/optimizer.js';
 
@@ -21,6 +22,8 @@ export interface TrainContext {
   stopTraining: boolean;
   /** One entry per finished epoch. */
   readonly history: Logs[];
+  /** The training DataLoader (when fit batches a Dataset or is given one), for checkpoints. */
+  readonly loader?: DataLoader;
 }
 
 /** Any of src/optim's optimizers. */

@@ -1,9 +1,11 @@
+import { firstNonFinite } from '../autograd/anomaly.js';
+import type { LoaderPosition } from '../data/loader.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { Module } from '../nn/module.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
 import type { SchedulerStateDict } from '../optim/schedule.js';
-import { check, FoveaError } from '../tensor/errors.js';
-import type { Generator } from '../tensor/random.js';
+import { check, FoveaError, fmt } from '../tensor/errors.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Logs } from './callback.js';
 
@@ -12,8 +14,13 @@ export interface CheckpointParts {
   model: Module;
   optimizer?: { stateDict(): OptimizerStateDict; loadStateDict(state: OptimizerStateDict): void };
   scheduler?: { stateDict(): SchedulerStateDict; loadStateDict(state: SchedulerStateDict): void };
-  /** The generator driving shuffling, dropout and augmentation. */
+  /**
+   * The generator driving shuffling and augmentation. The default generator (dropout's, unless
+   * a layer was given its own) is always saved and restored too.
+   */
   generator?: Generator;
+  /** The training DataLoader: its epoch order and next batch, to resume mid-epoch. */
+  loader?: { position(): LoaderPosition | null; resumeAt(position: LoaderPosition): void };
 }
 
 /** Where training stood when the checkpoint was written. */
@@ -34,9 +41,13 @@ interface CheckpointMeta extends CheckpointProgress {
   };
   scheduler?: SchedulerStateDict;
   rng?: ReturnType<Generator['getState']>;
+  defaultRng?: ReturnType<Generator['getState']>;
+  /** The loader's next batch; its epoch order is the `loader.order` tensor. */
+  loader?: { nextBatch: number };
 }
 
 const META_KEY = 'fovea_checkpoint';
+const LOADER_ORDER = 'loader.order';
 
 /**
  * Writes one safetensors file holding the model's state dict (`model.*`), the optimizer's tensor
@@ -54,7 +65,11 @@ export function saveCheckpoint(
 ): void {
   const tensors = new Map<string, Tensor>();
   for (const [name, t] of parts.model.stateDict()) tensors.set(`model.${name}`, t);
-  const meta: CheckpointMeta = { format: 'fovea-checkpoint-1', ...progress };
+  const meta: CheckpointMeta = {
+    format: 'fovea-checkpoint-1',
+    ...progress,
+    defaultRng: defaultGenerator.getState(),
+  };
   if (parts.optimizer) {
     const { state, paramGroups } = parts.optimizer.stateDict();
     const numbers: Record<string, Record<string, number>> = {};
@@ -68,13 +83,20 @@ export function saveCheckpoint(
   }
   if (parts.scheduler) meta.scheduler = parts.scheduler.stateDict();
   if (parts.generator) meta.rng = parts.generator.getState();
+  const position = parts.loader?.position();
+  if (position) {
+    tensors.set(LOADER_ORDER, new Tensor(position.order, [position.order.length], 'int32'));
+    meta.loader = { nextBatch: position.nextBatch };
+  }
+  refuseNonFinite(path, tensors);
   saveSafetensors(path, tensors, { [META_KEY]: JSON.stringify(meta) });
 }
 
 /**
  * Restores a checkpoint written by `saveCheckpoint` into the given parts (the model strictly:
  * names and shapes must match) and returns the progress, so `fit` can go on with
- * `initialEpoch: progress.epoch`.
+ * `initialEpoch: progress.epoch, initialStep: progress.globalStep`; with `parts.loader`, the loader
+ * continues the saved epoch at its next batch.
  */
 export function loadCheckpoint(path: string, parts: CheckpointParts): CheckpointProgress {
   const { tensors, metadata } = loadSafetensors(path);
@@ -101,6 +123,7 @@ export function loadCheckpoint(path: string, parts: CheckpointParts): Checkpoint
   const model = new Map<string, Tensor>();
   const optimizerState = new Map<number, Record<string, Tensor | number>>();
   for (const [name, t] of tensors) {
+    if (name === LOADER_ORDER) continue;
     if (name.startsWith('model.')) model.set(name.slice('model.'.length), t);
     else {
       const [, index, key] = name.split('.');
@@ -125,6 +148,30 @@ export function loadCheckpoint(path: string, parts: CheckpointParts): Checkpoint
     check(meta.scheduler !== undefined, 'loadCheckpoint', () => `${path} holds no schedule state`);
     parts.scheduler.loadStateDict(meta.scheduler);
   }
+  if (meta.defaultRng) defaultGenerator.setState(meta.defaultRng);
   if (parts.generator && meta.rng) parts.generator.setState(meta.rng);
+  const order = tensors.get(LOADER_ORDER);
+  if (parts.loader && meta.loader && order) {
+    parts.loader.resumeAt({ order: order.data as Int32Array, nextBatch: meta.loader.nextBatch });
+  }
   return { epoch: meta.epoch, globalStep: meta.globalStep, history: meta.history };
+}
+
+/**
+ * Refuses to write a checkpoint holding NaN or Infinity, so a diverged run never replaces the
+ * last good checkpoint at `path`.
+ */
+function refuseNonFinite(path: string, tensors: ReadonlyMap<string, Tensor>): void {
+  for (const [name, t] of tensors) {
+    if (t.dtype !== 'float32' && t.dtype !== 'float64') continue;
+    const at = firstNonFinite(t.data);
+    check(
+      at < 0,
+      'saveCheckpoint',
+      () =>
+        `${path}: refusing to write a checkpoint whose '${name}' ${fmt(t.shape)} holds ${t.data[at]} ` +
+        `at index ${at}; the file already there is kept (training diverged: lower the learning rate ` +
+        `or look for bad data, see fit's NaN guard)`,
+    );
+  }
 }

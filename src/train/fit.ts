@@ -2,6 +2,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import type { Batch, Dataset } from '../data/dataset.js';
 import { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
+import { adversarialBatch, type AttackSpec } from '../robust/adversarial-examples.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { concat } from '../ops/concat.js';
 import { check } from '../tensor/errors.js';
@@ -9,6 +10,7 @@ import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Callback, Logs, TrainContext, AnyOptimizer } from './callback.js';
 import { Accuracy, type Metric } from './metrics.js';
+import { trainStep } from './train-step.js';
 
 /** A loss: model output and target in, a scalar tensor out. */
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
@@ -24,6 +26,17 @@ export interface FitOptions {
   epochs?: number;
   /** First epoch index, when resuming (default 0). */
   initialEpoch?: number;
+  /**
+   * Optimizer steps already taken, when resuming (default initialEpoch × batches per epoch);
+   * `loadCheckpoint` returns it as `globalStep`.
+   */
+  initialStep?: number;
+  /**
+   * Check every op's output for NaN and Infinity on every step (autograd/anomaly.ts). Without it,
+   * a non-finite loss, gradient or weight still stops training with an error naming the step and
+   * the op, found by re-running only that step with the check on.
+   */
+  detectAnomaly?: boolean;
   /** Loss function (default crossEntropy). */
   loss?: LossFn;
   /** Metrics computed on every batch and over each epoch (default: accuracy). */
@@ -37,6 +50,12 @@ export interface FitOptions {
   generator?: Generator;
   /** Applied to each training batch before the forward pass (e.g. mixup). */
   batchTransform?: (batch: Batch, generator: Generator) => Batch;
+  /**
+   * Adversarial training (Madry et al., 2018): each batch (after `batchTransform`) is replaced by
+   * its adversarial examples under this attack against the batch's labels, made with the model in
+   * eval mode, e.g. `{ attack: 'pgd', eps: 0.1, steps: 3 }`; random starts draw from `generator`.
+   */
+  adversarial?: AttackSpec;
 }
 
 /**
@@ -66,9 +85,10 @@ export async function fit(
     epochs,
     stepsPerEpoch: loader.length,
     epoch: options.initialEpoch ?? 0,
-    globalStep: (options.initialEpoch ?? 0) * loader.length,
+    globalStep: options.initialStep ?? (options.initialEpoch ?? 0) * loader.length,
     stopTraining: false,
     history: [],
+    loader: loader instanceof DataLoader ? loader : undefined,
   };
   const emit = async <K extends keyof Callback>(
     hook: K,
@@ -88,17 +108,22 @@ export async function fit(
     let seen = 0;
     let batchIndex = 0;
     for (const raw of loader) {
-      const batch = options.batchTransform ? options.batchTransform(raw, generator) : raw;
-      const output = model.forward(batch.input);
-      const loss = lossFn(output, batch.target);
-      options.optimizer.zeroGrad();
-      loss.backward();
-      options.optimizer.step();
+      const transformed = options.batchTransform ? options.batchTransform(raw, generator) : raw;
+      const batch = options.adversarial
+        ? adversarialBatch(model, transformed, options.adversarial, generator)
+        : transformed;
+      const loss = trainStep(model, batch, {
+        lossFn,
+        optimizer: options.optimizer,
+        metrics,
+        generator,
+        step: ctx.globalStep + 1,
+        detectAnomaly: options.detectAnomaly,
+      });
       ctx.globalStep++;
       const n = batch.input.shape[0];
-      lossSum += loss.item() * n;
+      lossSum += loss * n;
       seen += n;
-      noGrad(() => metrics.forEach((m) => m.update(output.detach(), batch.target)));
       await emit(
         'onBatchEnd',
         batchIndex++,

@@ -1,6 +1,7 @@
 /** Training: the fit loop, evaluation and prediction, callbacks, checkpoints and metrics. */
 export * from './callback.js';
 export * from './fit.js';
+export * from './train-step.js';
 export * from './checkpoint.js';
 export * from './metrics.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';

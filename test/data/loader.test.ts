@@ -223,4 +223,35 @@ describe('DataLoader', () => {
     assert.deepEqual(data.get(1).input.toArray(), [1, -1]);
     assert.ok(batch.input instanceof Tensor);
   });
+
+  it('position() and resumeAt() continue an epoch at its next batch, drawing nothing', () => {
+    const ids = (b: { target: Tensor }) => Array.from(b.target.data);
+    const straight = new DataLoader(numbered(10), {
+      batchSize: 3,
+      shuffle: true,
+      generator: new Generator(5),
+    });
+    const it = straight[Symbol.iterator]();
+    it.next();
+    it.next();
+    const position = straight.position()!;
+    assert.equal(position.nextBatch, 2);
+    const state = straight.generator.getState();
+    const rest = [...{ [Symbol.iterator]: () => it }].map(ids);
+
+    const resumed = new DataLoader(numbered(10), {
+      batchSize: 3,
+      shuffle: true,
+      generator: new Generator(0),
+    });
+    resumed.generator.setState(state);
+    resumed.resumeAt(position);
+    assert.deepEqual([...resumed].map(ids), rest);
+    assert.equal([...resumed].length, 4); // the next iteration is a new epoch
+    throwsFovea(
+      () => resumed.resumeAt({ order: position.order.subarray(0, 9), nextBatch: 1 }),
+      'DataLoader',
+      /cannot resume at batch 1 of an order of 9 samples: the dataset has 10 samples in 4 batches/,
+    );
+  });
 });

@@ -78,7 +78,7 @@ describe('loadMnistFolder', () => {
     throwsFovea(
       () => loadMnistFolder(dir),
       'loadMnistFolder',
-      /train-images-idx3-ubyte has 4 images but .*train-labels-idx1-ubyte has 3 labels/,
+      /train-labels-idx1-ubyte: holds 3 labels \(count at offset 4\) but .*train-images-idx3-ubyte holds 4 images/,
     );
   });
 
@@ -88,7 +88,7 @@ describe('loadMnistFolder', () => {
     throwsFovea(
       () => loadMnistFolder(dir),
       'loadMnistFolder',
-      /label 7 at .*train-labels-idx1-ubyte offset 10 is not a class id in \[0, 3\)/,
+      /train-labels-idx1-ubyte: label 7 at offset 10 is not a class id in \[0, 3\)/,
     );
   });
 
@@ -98,7 +98,7 @@ describe('loadMnistFolder', () => {
     throwsFovea(
       () => loadMnistFolder(dir),
       'loadMnistFolder',
-      /expected ubyte images \[N, H, W\], found float32 \[1,1\]/,
+      /expected ubyte images \[N, H, W\] \(type code and dimension count at offsets 2..4\), found float32 \[1,1\]/,
     );
   });
 

@@ -172,9 +172,12 @@ describe('refusing bad files', () => {
   it('names the file, the shape and the offsets when the data is short', () => {
     throwsFovea(
       () => readNpy(npyWith(header('<f4', '(4, 4)'), 48), 'x.npy'),
-      /^loadNpy: x\.npy: data is 48 bytes but shape \[4,4\] of <f4 needs 64 bytes \(header ends at offset 128\)$/,
+      /^loadNpy: x\.npy: data at offsets 128\.\.176 is 48 bytes but shape \[4,4\] of <f4 needs 64 bytes \(expected a file of 192 bytes, found 176\)$/,
     );
-    throwsFovea(() => readNpy(npyWith(header('<f4', '(4, 4)'), 65)), /data is 65 bytes/);
+    throwsFovea(
+      () => readNpy(npyWith(header('<f4', '(4, 4)'), 65)),
+      /data at offsets 128..193 is 65 bytes/,
+    );
   });
 
   it('every truncation of a valid file is a FoveaError', () => {
@@ -270,7 +273,7 @@ describe('refusing bad files', () => {
       const bytes = npyWith(header('<f4', '(1000000000, 1000000000, 1000000000)'), 16);
       throwsFovea(
         () => readNpy(bytes),
-        /data is 16 bytes but shape \[1000000000,1000000000,1000000000\] of <f4 needs 4000000000000000000000000000 bytes/,
+        /data at offsets 128\.\.144 is 16 bytes but shape \[1000000000,1000000000,1000000000\] of <f4 needs 4000000000000000000000000000 bytes/,
       );
       throwsFovea(() => readNpy(npyWith(header('<f8', `(${'4294967296, '.repeat(64)})`))));
       assert.deepEqual(allocs, []);

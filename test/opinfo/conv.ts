@@ -466,7 +466,7 @@ export const convOps: OpInfo[] = [
         label: 'in_features differ',
         call: () => F.linear(r([2, 7]), r([3, 5])),
         message:
-          /^linear: input has 7 features \(last dim of \[2,7\]\) but weight expects 5 \(weight shape \[3,5\]\)$/,
+          /^linear: input has 7 features \(last dim of \[2,7\]\) but weight expects 5 \(weight shape \[3,5\]\); if the input comes from a Flatten, the layer needs inFeatures = 7: Linear\(7, 3\)$/,
       },
       {
         label: 'image input to a layer that needs other features',

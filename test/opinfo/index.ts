@@ -9,6 +9,7 @@ import { diceLossOps } from './dice-loss.js';
 import { normOps } from './norm.js';
 import { poolOps } from './pool.js';
 import { resampleOps } from './resample.js';
+import { layerOps } from './layers.js';
 
 /** Every op's OpInfo entries; each family of ops has its own file beside this one. */
 export const opInfos: OpInfo[] = [
@@ -22,4 +23,5 @@ export const opInfos: OpInfo[] = [
   ...normOps,
   ...poolOps,
   ...resampleOps,
+  ...layerOps,
 ];

@@ -63,6 +63,31 @@ export function im2col(x: TypedArray, g: ConvGeometry, cols: TypedArray): void {
   }
 }
 
+/**
+ * x [N, C, ...in] → rows [N, groups, ∏out, (C/groups)·∏kernel]: im2col transposed per group, so
+ * each output position's window is one contiguous row — the layout of the int8 GEMM
+ * (`qgemmRequantize`). Padding reads 0.
+ */
+export function im2row(x: TypedArray, g: ConvGeometry, groups: number, rows: TypedArray): void {
+  const table = sourceTable(g);
+  const { inCount, rowsPerChannel, outCount } = planeSizes(g);
+  const channelsPerGroup = g.channels / groups;
+  const rowLength = channelsPerGroup * rowsPerChannel;
+  for (let block = 0; block < g.batch * groups; block++) {
+    const dst = block * outCount * rowLength;
+    for (let c = 0; c < channelsPerGroup; c++) {
+      const src = (block * channelsPerGroup + c) * inCount;
+      for (let k = 0; k < rowsPerChannel; k++) {
+        const column = dst + c * rowsPerChannel + k;
+        for (let p = 0; p < outCount; p++) {
+          const s = table[k * outCount + p];
+          rows[column + p * rowLength] = s < 0 ? 0 : x[src + s];
+        }
+      }
+    }
+  }
+}
+
 /** cols [N, C·∏kernel, ∏out] → out [N, C, ...in], summing entries that read the same input. */
 export function col2im(cols: TypedArray, g: ConvGeometry, out: TypedArray): void {
   const table = sourceTable(g);

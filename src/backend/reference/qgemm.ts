@@ -47,53 +47,62 @@ export function roundHalfEven(x: number): number {
 /** Rows of the weight handled together: each activation is loaded once per ROWS outputs. */
 const ROWS = 4;
 
+/** clamp(zeroPoint + round(sum · multiplier), lo, hi): one requantized output. */
+function requantize(sum: number, multiplier: number, zeroPoint: number, lo: number, hi: number) {
+  return Math.min(hi, Math.max(lo, zeroPoint + roundHalfEven(sum * multiplier)));
+}
+
 /**
  * out = clamp(outputZeroPoint + round((weight · inputᵀ + bias) · multiplier), outputMin, outputMax),
  * with the products summed exactly (int32 range: |sum| < 2³¹ holds for k < 66,000 with 8-bit
  * operands). Rows go four at a time so that each activation load feeds four accumulators.
  */
 export function qgemmRequantize(args: QGemmArgs): void {
-  const { m, n, k, weight, input } = args;
-  const sums = new Float64Array(ROWS);
+  const { m, n, k, weight, input, bias, multiplier, out } = args;
+  const { outputZeroPoint: zero, outputMin: lo, outputMax: hi } = args;
+  const { outRowStride, outColStride } = args;
   for (let i0 = 0; i0 < m; i0 += ROWS) {
     const rows = Math.min(ROWS, m - i0);
     const w0 = args.weightOffset + i0 * k;
-    for (let j = 0; j < n; j++) {
-      const x0 = args.inputOffset + j * k;
-      if (rows === ROWS) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let p = 0; p < k; p++) {
-          const x = input[x0 + p];
-          s0 += weight[w0 + p] * x;
-          s1 += weight[w0 + k + p] * x;
-          s2 += weight[w0 + 2 * k + p] * x;
-          s3 += weight[w0 + 3 * k + p] * x;
-        }
-        sums[0] = s0;
-        sums[1] = s1;
-        sums[2] = s2;
-        sums[3] = s3;
-      } else {
-        for (let r = 0; r < rows; r++) {
-          let s = 0;
+    const r0 = args.rowOffset + i0;
+    const o0 = args.outOffset + i0 * outRowStride;
+    if (rows < ROWS) {
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < n; j++) {
+          const x0 = args.inputOffset + j * k;
+          let s = bias[r0 + r];
           for (let p = 0; p < k; p++) s += weight[w0 + r * k + p] * input[x0 + p];
-          sums[r] = s;
+          const o = o0 + r * outRowStride + j * outColStride;
+          out[o] = requantize(s, multiplier[r0 + r], zero, lo, hi);
         }
       }
-      for (let r = 0; r < rows; r++) requantize(args, i0 + r, j, sums[r]);
+      continue;
+    }
+    const [b0, b1, b2, b3] = [bias[r0], bias[r0 + 1], bias[r0 + 2], bias[r0 + 3]];
+    const [m0, m1, m2, m3] = [
+      multiplier[r0],
+      multiplier[r0 + 1],
+      multiplier[r0 + 2],
+      multiplier[r0 + 3],
+    ];
+    for (let j = 0; j < n; j++) {
+      const x0 = args.inputOffset + j * k;
+      let s0 = b0;
+      let s1 = b1;
+      let s2 = b2;
+      let s3 = b3;
+      for (let p = 0; p < k; p++) {
+        const x = input[x0 + p];
+        s0 += weight[w0 + p] * x;
+        s1 += weight[w0 + k + p] * x;
+        s2 += weight[w0 + 2 * k + p] * x;
+        s3 += weight[w0 + 3 * k + p] * x;
+      }
+      const o = o0 + j * outColStride;
+      out[o] = requantize(s0, m0, zero, lo, hi);
+      out[o + outRowStride] = requantize(s1, m1, zero, lo, hi);
+      out[o + 2 * outRowStride] = requantize(s2, m2, zero, lo, hi);
+      out[o + 3 * outRowStride] = requantize(s3, m3, zero, lo, hi);
     }
   }
-}
-
-/** Writes output (row i, column j) from its integer sum. */
-function requantize(args: QGemmArgs, i: number, j: number, sum: number): void {
-  const row = args.rowOffset + i;
-  const q = args.outputZeroPoint + roundHalfEven((sum + args.bias[row]) * args.multiplier[row]);
-  args.out[args.outOffset + i * args.outRowStride + j * args.outColStride] = Math.min(
-    args.outputMax,
-    Math.max(args.outputMin, q),
-  );
 }

@@ -2,6 +2,7 @@ import { check } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { flatten } from '../../ops/reshape.js';
 import { add } from '../../ops/arithmetic.js';
+import { inLayer } from '../layer-error.js';
 import { Module } from '../module.js';
 
 /**
@@ -39,7 +40,7 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    for (const [, m] of this.namedChildren()) x = m.forward(x);
+    for (const [name, m] of this.namedChildren()) x = inLayer(name, m, () => m.forward(x));
     return x;
   }
 

@@ -12,6 +12,11 @@ export interface ModelCheckpointOptions {
   /** Saved and restored with the model and optimizer, so a resumed run continues exactly. */
   scheduler?: CheckpointParts['scheduler'];
   generator?: CheckpointParts['generator'];
+  /**
+   * Also save `last.safetensors` every this many optimizer steps, mid-epoch included, with the
+   * loader's position, so a resumed run continues at the very next batch (default: epoch ends only).
+   */
+  everySteps?: number;
 }
 
 /**
@@ -35,14 +40,23 @@ export class ModelCheckpoint implements Callback {
     mkdirSync(dir, { recursive: true });
   }
 
+  onBatchEnd(_batch: number, _logs: Logs, ctx: TrainContext): void {
+    const every = this.options.everySteps;
+    if (every === undefined || ctx.globalStep % every !== 0) return;
+    const progress = { epoch: ctx.epoch, globalStep: ctx.globalStep, history: ctx.history };
+    saveCheckpoint(join(this.dir, 'last.safetensors'), this.parts(ctx), progress);
+  }
+
   onEpochEnd(epoch: number, logs: Logs, ctx: TrainContext): void {
-    const parts = {
-      model: ctx.model,
-      optimizer: ctx.optimizer,
-      scheduler: this.options.scheduler,
-      generator: this.options.generator,
+    const parts = this.parts(ctx);
+    // An epoch cut short (stopTraining mid-epoch) is not complete: a resumed run finishes it.
+    const position = ctx.loader?.position();
+    const done = !position || position.nextBatch >= ctx.loader!.length;
+    const progress = {
+      epoch: done ? epoch + 1 : epoch,
+      globalStep: ctx.globalStep,
+      history: ctx.history,
     };
-    const progress = { epoch: epoch + 1, globalStep: ctx.globalStep, history: ctx.history };
     saveCheckpoint(join(this.dir, 'last.safetensors'), parts, progress);
     const monitor = this.options.monitor ?? (logs.val_loss !== undefined ? 'val_loss' : 'loss');
     const value = this.sign * logs[monitor];
@@ -51,5 +65,15 @@ export class ModelCheckpoint implements Callback {
       this.bestEpoch = epoch;
       saveCheckpoint(join(this.dir, 'best.safetensors'), parts, progress);
     }
+  }
+
+  private parts(ctx: TrainContext): CheckpointParts {
+    return {
+      model: ctx.model,
+      optimizer: ctx.optimizer,
+      scheduler: this.options.scheduler,
+      generator: this.options.generator,
+      loader: ctx.loader,
+    };
   }
 }
