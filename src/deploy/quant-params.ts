@@ -1,4 +1,4 @@
-import { roundHalfEven } from '../backend/reference/qgemm.js';
+import { roundHalfEven } from '../backend/round.js';
 import type { TypedArray } from '../backend/dtype.js';
 
 /**

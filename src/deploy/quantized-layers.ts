@@ -1,5 +1,6 @@
 import { im2row } from '../backend/reference/im2col.js';
-import { qgemmRequantize, roundHalfEven } from '../backend/reference/qgemm.js';
+import { qgemmRequantize } from '../backend/reference/qgemm.js';
+import { roundHalfEven } from '../backend/round.js';
 import { Module } from '../nn/module.js';
 import { ReLU6 } from '../nn/layers/activation.js';
 import { Conv1d, Conv2d, Conv3d } from '../nn/layers/conv.js';

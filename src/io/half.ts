@@ -1,3 +1,5 @@
+import { roundHalfEven } from '../backend/round.js';
+
 /** IEEE 754 half-precision bits → number (subnormals, ±0, ±Infinity and NaN included). */
 export function halfToFloat(h: number): number {
   const exponent = (h >> 10) & 0x1f;
@@ -8,13 +10,6 @@ export function halfToFloat(h: number): number {
   else if (exponent === 31) magnitude = fraction ? NaN : Infinity;
   else magnitude = (1024 + fraction) * 2 ** (exponent - 25);
   return h & 0x8000 ? -magnitude : magnitude;
-}
-
-/** Rounds half to even: 2.5 → 2, 3.5 → 4. */
-function roundHalfEven(v: number): number {
-  const floor = Math.floor(v);
-  const rest = v - floor;
-  return rest > 0.5 || (rest === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
 }
 
 /**

@@ -31,7 +31,8 @@ import {
   type Module,
   type Tensor,
 } from '../../src/index.js';
-import { qgemmRequantize, roundHalfEven } from '../../src/backend/reference/qgemm.js';
+import { qgemmRequantize } from '../../src/backend/reference/qgemm.js';
+import { roundHalfEven } from '../../src/backend/round.js';
 import { Generator } from '../../src/tensor/random.js';
 import { maxAbs, maxAbsDiff, randomizeNorms } from './helpers.js';
 

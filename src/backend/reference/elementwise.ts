@@ -1,5 +1,6 @@
 import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
+import { roundHalfEven } from '../round.js';
 import { erf } from './erf.js';
 import { forEachRow } from './strided.js';
 
@@ -44,11 +45,8 @@ function unaryValue(op: UnaryOp, x: number): number {
       return Math.floor(x);
     case 'ceil':
       return Math.ceil(x);
-    case 'round': {
-      // Round half to even, as PyTorch does.
-      const r = Math.round(x);
-      return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-    }
+    case 'round':
+      return roundHalfEven(x);
   }
 }
 

@@ -1,3 +1,4 @@
+import { roundHalfEven } from '../round.js';
 /**
  * The int8 kernel of quantized inference (reference version): an int8 × int32 matrix product
  * accumulated in int32, then requantized to uint8 with a per-row scale, zero point and clamp —
@@ -36,12 +37,6 @@ export interface QGemmArgs {
   outOffset: number;
   outRowStride: number;
   outColStride: number;
-}
-
-/** x rounded to the nearest integer, ties to even (ONNX QuantizeLinear's rounding). */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** Rows of the weight handled together: each activation is loaded once per ROWS outputs. */

@@ -1,6 +1,7 @@
 import { check } from '../../tensor/errors.js';
 import type { SampleTransform } from '../dataset.js';
-import { checkRange, drawBox, parseSize, roundHalfEven, type Range, type Size } from './params.js';
+import { roundHalfEven } from '../../backend/round.js';
+import { checkRange, drawBox, parseSize, type Range, type Size } from './params.js';
 import {
   checkSampling,
   geometric,

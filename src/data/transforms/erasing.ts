@@ -1,7 +1,8 @@
 import { check } from '../../tensor/errors.js';
 import type { SampleTransform } from '../dataset.js';
 import { imageTensor, pixelBuffer, readImage } from './image.js';
-import { checkProbability, checkRange, drawBox, roundHalfEven, type Range } from './params.js';
+import { roundHalfEven } from '../../backend/round.js';
+import { checkProbability, checkRange, drawBox, type Range } from './params.js';
 
 /**
  * Options of randomErasing, with torchvision RandomErasing's names and defaults.

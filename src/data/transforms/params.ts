@@ -60,9 +60,3 @@ export function drawBox(g: Generator, area: number, scale: Range, ratio: Range) 
     aspect: Math.exp(uniform(g, Math.log(ratio[0]), Math.log(ratio[1]))),
   };
 }
-
-/** Python's round(): halves go to the even neighbour, so box sizes match torchvision's. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}

@@ -3,6 +3,7 @@
  * round each value to half precision and casts to BFLOAT16 truncate it (both kept in float32); integer types go to int32, BOOL
  * to uint8 (0/1).
  */
+import { roundHalfEven } from '../../backend/round.js';
 import { record } from '../../autograd/node.js';
 import * as ops from '../../ops/index.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -28,13 +29,6 @@ function roundToHalf(v: number): number {
   const quantum = 2 ** (exponent - 10);
   const rounded = roundHalfEven(magnitude / quantum) * quantum;
   return Math.sign(v) * (rounded >= 65520 ? Infinity : rounded);
-}
-
-function roundHalfEven(x: number): number {
-  const floor = Math.floor(x);
-  const diff = x - floor;
-  if (diff !== 0.5) return Math.round(x);
-  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 const rounding: Partial<Record<number, (v: number) => number>> = {
