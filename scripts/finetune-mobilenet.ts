@@ -20,16 +20,16 @@ import {
   crossEntropy,
   exportOnnx,
   fashionMnistSample,
+  importOnnx,
   interpolate,
   kaimingUniform,
   manualSeed,
   noGrad,
   slice,
   zeros,
+  type OnnxModel,
   type Tensor,
 } from '../src/index.js';
-import { importOnnx } from '../src/onnx/import.js';
-import type { OnnxModel } from '../src/onnx/model.js';
 
 /** Options of `finetuneMobilenet`. */
 export interface FinetuneOptions {

@@ -82,6 +82,8 @@ export class GraphBuilder {
   readonly initializers: TensorProto[] = [];
   private readonly types = new Map<string, number>();
   private readonly names = new Set<string>();
+  /** Small constants already written, by type, dims and values: each is written once. */
+  private readonly constants = new Map<string, string>();
   private count = 0;
 
   /** Declares a value made outside `node` (a graph input) with its element type. */
@@ -105,22 +107,36 @@ export class GraphBuilder {
     return this.declare(name, onnxType(t.dtype));
   }
 
-  /** Adds an int64 initializer holding `values` (1-D unless `dims` says otherwise). */
+  /** An int64 initializer holding `values` (1-D unless `dims` says otherwise). */
   int64s(values: readonly number[], dims: readonly number[] = [values.length]): string {
-    const name = this.fresh('const');
-    this.initializers.push(int64Proto(name, values, dims));
-    return this.declare(name, OnnxDataType.INT64);
+    return this.cached(values, OnnxDataType.INT64, dims, (name) => int64Proto(name, values, dims));
   }
 
-  /** Adds an initializer of ONNX element `type` holding `values`, of `dims` (default 0-d). */
+  /** An initializer of ONNX element `type` holding `values`, of `dims` (default 0-d). */
   constant(values: readonly number[], type: number, dims: readonly number[] = []): string {
-    const name = this.fresh('const');
     const TypedArrayOf = typedArrays.get(type);
     if (!TypedArrayOf)
       throw new FoveaError('exportOnnx', `no constants of ONNX element type ${type}`);
-    const data = new TypedArrayOf(values);
-    const raw = new Uint8Array(data.buffer);
-    this.initializers.push({ name, dims: [...dims], data_type: type, raw_data: raw });
+    return this.cached(values, type, dims, (name) => {
+      const raw = new Uint8Array(new TypedArrayOf(values).buffer);
+      return { name, dims: [...dims], data_type: type, raw_data: raw };
+    });
+  }
+
+  /** The initializer `make` builds, written once for small constants of equal type and values. */
+  private cached(
+    values: readonly number[],
+    type: number,
+    dims: readonly number[],
+    make: (name: string) => TensorProto,
+  ): string {
+    const text = values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',');
+    const key = values.length <= 16 ? `${type}:${dims.join(',')}:${text}` : undefined;
+    const existing = key === undefined ? undefined : this.constants.get(key);
+    if (existing !== undefined) return existing;
+    const name = this.fresh('const');
+    this.initializers.push(make(name));
+    if (key !== undefined) this.constants.set(key, name);
     return this.declare(name, type);
   }
 

@@ -211,6 +211,10 @@ export const tensorRules: Readonly<Record<string, ExportRule>> = {
   expand,
   slice,
   pad,
+  indexSelect: (ctx) =>
+    ctx.graph.op('Gather', [ctx.input(0), ctx.input(1, OnnxDataType.INT32)], {
+      axis: attr(ctx, 'axis'),
+    }),
   permute: (ctx) => ctx.graph.op('Transpose', [ctx.input(0)], { perm: attr(ctx, 'axes') }),
   sum: reduction('ReduceSum'),
   mean: reduction('ReduceMean'),

@@ -71,12 +71,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     'indexSelect',
     () => `index ${bad} is out of range for dim ${dim} of size ${n}`,
   );
-  return mapAxis(
+  const out = mapAxis(
     x,
     axis,
     gatherMap(index.size, (o) => (index.data[o] + n) % n),
     'indexSelect',
   );
+  return traced('indexSelect', out, [x, index], { axis });
 }
 
 /** `length` entries of dim `dim` from `start`, as `torch.narrow`. Shape: dim `dim` becomes length. */

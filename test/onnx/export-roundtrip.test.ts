@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exportCommand } from '../../cli/export.js';
 import { runCommand } from '../../cli/run.js';
-import { createModel, exportOnnx, loadNpy, randn, saveModel, saveNpy } from '../../src/index.js';
-import { importOnnx } from '../../src/onnx/import.js';
+import {
+  createModel,
+  exportOnnx,
+  importOnnx,
+  loadNpy,
+  randn,
+  saveModel,
+  saveNpy,
+} from '../../src/index.js';
 import { decodeModel } from '../../src/onnx/proto.js';
 import {
   foveaOutput,

@@ -37,6 +37,7 @@ import {
   hardsigmoid,
   hardswish,
   InstanceNorm1d,
+  indexSelect,
   interpolate,
   LayerNorm,
   leakyRelu,
@@ -61,6 +62,7 @@ import {
   softplus,
   sum,
   tanh,
+  tensor,
   unfold,
   where,
   type Tensor,
@@ -119,7 +121,7 @@ class Tokens extends Module {
   }
 }
 
-/** Sequences: conv1d, avgPool1d, InstanceNorm1d, ELU, ConvTranspose1d, SELU. */
+/** Sequences: conv1d, avgPool1d, linear interpolation, InstanceNorm1d, ELU, ConvTranspose1d, SELU. */
 class Signals extends Module {
   conv = new Conv1d(2, 4, 3, { padding: 1 });
   norm = new InstanceNorm1d(4, { affine: true });
@@ -127,21 +129,23 @@ class Signals extends Module {
 
   forward(x: Tensor): Tensor {
     const pooled = avgPool1d(this.conv.forward(x), { kernelSize: 2 });
-    return selu(this.up.forward(elu(this.norm.forward(pooled), { alpha: 0.5 })));
+    const stretched = interpolate(pooled, { size: 11, mode: 'linear', alignCorners: true });
+    return selu(this.up.forward(elu(this.norm.forward(stretched), { alpha: 0.5 })));
   }
 }
 
-/** Volumes: conv3d, maxPool3d, adaptiveMaxPool3d to 1×1×1 (GlobalMaxPool). */
+/** Volumes: conv3d, maxPool3d, trilinear interpolation, adaptiveMaxPool3d to 1×1×1. */
 class Volumes extends Module {
   conv = new Conv3d(1, 4, 3, { padding: 1, stride: [1, 2, 2] });
 
   forward(x: Tensor): Tensor {
     const pooled = maxPool3d(this.conv.forward(x), { kernelSize: 2, padding: 1, stride: 2 });
-    return adaptiveMaxPool3d(relu(pooled), 1).flatten(1);
+    const finer = interpolate(pooled, { scaleFactor: [1, 1.5, 2], mode: 'trilinear' });
+    return adaptiveMaxPool3d(relu(finer), 1).flatten(1);
   }
 }
 
-/** Elementwise ops, comparisons, reductions with keepdim, expand and Lp pooling. */
+/** Elementwise ops, comparisons, reductions with keepdim, expand, Lp pooling, indexSelect. */
 class Elementwise extends Module {
   conv = new Conv2d(3, 4, 1);
 
@@ -154,8 +158,9 @@ class Elementwise extends Module {
       .sub(tanh(y));
     const totals = expand(sum(smooth, [2, 3], true), smooth.shape);
     const peaks = expand(max(smooth, 1, true), smooth.shape);
+    const picked = indexSelect(smooth, 1, tensor([3, 0, -1], { dtype: 'int32' }));
     return concat(
-      [smooth.add(totals).div(peaks.add(2)), lpPool2d(smooth, 2, { kernelSize: 1 })],
+      [smooth.add(totals).div(peaks.add(2)), lpPool2d(smooth, 2, { kernelSize: 1 }), picked],
       1,
     );
   }
@@ -205,9 +210,21 @@ const userModels: [string, () => Module, number[]][] = [
     [2, 16, 16],
   ],
   ['permute, LayerNorm, linear on 3-D input, softmax, mean', () => new Tokens(), [3, 16, 16]],
-  ['conv1d, avgPool1d, InstanceNorm1d, ConvTranspose1d, ELU, SELU', () => new Signals(), [2, 16]],
-  ['conv3d, maxPool3d with padding, adaptiveMaxPool3d', () => new Volumes(), [1, 6, 8, 8]],
-  ['where, comparisons, clamp, reductions, expand, Lp pooling', () => new Elementwise(), [3, 5, 5]],
+  [
+    'conv1d, avgPool1d, linear interpolate, InstanceNorm1d, ConvTranspose1d, ELU, SELU',
+    () => new Signals(),
+    [2, 16],
+  ],
+  [
+    'conv3d, maxPool3d with padding, trilinear interpolate, adaptiveMaxPool3d',
+    () => new Volumes(),
+    [1, 6, 8, 8],
+  ],
+  [
+    'where, comparisons, clamp, reductions, expand, Lp pooling, indexSelect',
+    () => new Elementwise(),
+    [3, 5, 5],
+  ],
   ['reshapes that fold the batch into dim 0 and back', () => new FoldedBatch(), [2, 6, 6]],
   [
     'activation layers, eval-mode dropout, bicubic and nearest-exact Upsample',
@@ -228,12 +245,21 @@ describe('exportOnnx: user models with custom forward', () => {
     });
   }
 
-  it('exports at opset 13 (reductions with axes as attributes, HardSwish decomposed)', async () => {
-    const model = new ResidualConcat();
-    randomizeState(model);
-    const bytes = exportOnnx(model, { inputShape: [3, 12, 12], opset: 13 });
-    assert.ok((await worstDiffVsOrt(model, bytes, [3, 12, 12])) <= 1e-5);
-  });
+  const opsets: [number, string, () => Module, number[]][] = [
+    [13, 'HardSwish as Mul + HardSigmoid', () => new ResidualConcat(), [3, 12, 12]],
+    [13, 'ReduceMax axes as an attribute', () => new Elementwise(), [3, 5, 5]],
+    [18, 'every reduction with axes as an input', () => new Elementwise(), [3, 5, 5]],
+    [18, 'LayerNormalization, ReduceMean', () => new Tokens(), [3, 16, 16]],
+    [21, 'the newest opset ONNX Runtime 1.30 runs', () => new UpDown(), [2, 16, 16]],
+  ];
+  for (const [opset, what, make, shape] of opsets) {
+    it(`exports at opset ${opset}: ${what}`, async () => {
+      const model = make();
+      randomizeState(model);
+      const bytes = exportOnnx(model, { inputShape: shape, opset });
+      assert.ok((await worstDiffVsOrt(model, bytes, shape)) <= 1e-5);
+    });
+  }
 
   it('refuses a functional dropout left in training mode', () => {
     class Leaky extends Module {
@@ -259,7 +285,7 @@ describe('exportOnnx: user models with custom forward', () => {
     }
     assert.throws(
       () => exportOnnx(new Patches(), { inputShape: [1, 4, 4] }),
-      (e: unknown) => e instanceof FoveaError && /op '\w+' has no ONNX export/.test(e.message),
+      (e: unknown) => e instanceof FoveaError && /op 'unfold' has no ONNX export/.test(e.message),
     );
   });
 
