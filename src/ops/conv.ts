@@ -1,9 +1,8 @@
-import type { ConvGeometry, MatmulOperand } from '../backend/backend.js';
-import type { TypedArray } from '../backend/dtype.js';
+import type { ConvGeometry } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt, FoveaError } from '../tensor/errors.js';
-import { numel, type Shape } from '../tensor/shape.js';
+import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from './arithmetic.js';
 import { pad } from './pad.js';
