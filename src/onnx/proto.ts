@@ -325,14 +325,18 @@ function decode<T>(type: protobuf.Type, what: string, bytes: Uint8Array, file: s
     return type.toObject(type.decode(bytes), TO_OBJECT) as T;
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    throw new FoveaError('onnx', `${file} is not a valid ONNX ${what} (${bytes.length} bytes): ${reason}`);
+    throw new FoveaError(
+      'onnx',
+      `${file} is not a valid ONNX ${what} (${bytes.length} bytes): ${reason}`,
+    );
   }
 }
 
 /** Decodes the bytes of a .onnx file; `file` names it in errors. */
 export function decodeModel(bytes: Uint8Array, file = 'model.onnx'): ModelProto {
   const model = decode<ModelProto>(types.model, 'model', bytes, file);
-  if (!model.graph) throw new FoveaError('onnx', `${file} has no graph (is it an ONNX model file?)`);
+  if (!model.graph)
+    throw new FoveaError('onnx', `${file} has no graph (is it an ONNX model file?)`);
   return model;
 }
 

@@ -3,7 +3,6 @@ import { randn, type Module, type Tensor } from '../../src/index.js';
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from '../../src/nn/layers/norm.js';
 import { Generator } from '../../src/tensor/random.js';
 
-
 /**
  * Gives every batch norm running statistics and an affine transform far from the identity
  * (mean ≈ N(0, 0.5²), var in [0.5, 1.5], γ in [0.5, 1.5], β ≈ N(0, 0.2²)), as training would.
