@@ -10,7 +10,8 @@
  * Uint8Array views of the file), typed by the interfaces below.
  */
 import protobuf from 'protobufjs';
-import { FoveaError } from '../tensor/errors.js';
+import { htmlHint } from '../io/sniff.js';
+import { FoveaError, LoadError } from '../tensor/errors.js';
 
 const SCHEMA = `
 syntax = "proto3";
@@ -324,10 +325,12 @@ function decode<T>(type: protobuf.Type, what: string, bytes: Uint8Array, file: s
   try {
     return type.toObject(type.decode(bytes), TO_OBJECT) as T;
   } catch (e) {
+    // protobufjs names the byte offset: "index out of range: 12 + 10 > 20", "... at offset 1".
     const reason = e instanceof Error ? e.message : String(e);
-    throw new FoveaError(
+    throw new LoadError(
       'onnx',
-      `${file} is not a valid ONNX ${what} (${bytes.length} bytes): ${reason}`,
+      file,
+      `not a valid ONNX ${what} (${bytes.length} bytes): ${reason}${htmlHint(bytes)}`,
     );
   }
 }
@@ -336,7 +339,7 @@ function decode<T>(type: protobuf.Type, what: string, bytes: Uint8Array, file: s
 export function decodeModel(bytes: Uint8Array, file = 'model.onnx'): ModelProto {
   const model = decode<ModelProto>(types.model, 'model', bytes, file);
   if (!model.graph)
-    throw new FoveaError('onnx', `${file} has no graph (is it an ONNX model file?)`);
+    throw new LoadError('onnx', file, `has no graph (is it an ONNX model file?)${htmlHint(bytes)}`);
   return model;
 }
 

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { OnnxDataType, type TensorProto } from '../../src/onnx/proto.js';
+import { decodeModel, encodeModel, OnnxDataType, type TensorProto } from '../../src/onnx/proto.js';
 import { tensorFromProto, tensorToProto } from '../../src/onnx/tensor-proto.js';
-import { FoveaError } from '../../src/tensor/errors.js';
+import { FoveaError, LoadError } from '../../src/tensor/errors.js';
 import { tensor } from '../../src/tensor/create.js';
 
 const source = { file: 'weights.onnx' };
@@ -154,5 +154,30 @@ describe('external data', () => {
       () => tensorFromProto(external('weights.bin', { offset: '12' }), from),
       /must hold 8 bytes at offset 12/,
     );
+  });
+});
+
+describe('reading a file that is not an ONNX model', () => {
+  it('names the file, its size and the offset, and recognises a saved web page', () => {
+    const html = new TextEncoder().encode('<!DOCTYPE html><html><body>Sign in</body></html>');
+    assert.throws(
+      () => decodeModel(html, 'mobilenet.onnx'),
+      (e: unknown) =>
+        e instanceof LoadError &&
+        /mobilenet\.onnx: not a valid ONNX model \(\d+ bytes\): .*offset/.test(e.message) &&
+        /HTML page/.test(e.message),
+    );
+  });
+
+  it('refuses a model cut short with a LoadError naming the file', () => {
+    const bytes = encodeModel({
+      graph: { name: 'g', node: [{ op_type: 'Relu', input: ['x'], output: ['y'] }] },
+    });
+    for (let end = 1; end < bytes.length; end++) {
+      assert.throws(
+        () => decodeModel(bytes.subarray(0, end), 'cut.onnx'),
+        (e: unknown) => e instanceof LoadError && e.message.includes('cut.onnx'),
+      );
+    }
   });
 });
