@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seeded } from '../helpers/seeded.js';
 import type { GroupedConv } from '../../src/backend/backend.js';
 import type { TypedArray } from '../../src/backend/dtype.js';
 import * as reference from '../../src/backend/reference/conv.js';
@@ -8,17 +9,6 @@ import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from '../../src/backend
 
 /** The unit roundoff of float32. */
 const U = 2 ** -24;
-
-/** mulberry32: a small seeded generator, so a failing case can be rerun from its seed. */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Spec {
   batch: number;
@@ -69,7 +59,7 @@ function check(
   g: GroupedConv,
   seed: number,
 ): void {
-  const random = generator(seed);
+  const random = seeded(seed);
   const a = Float32Array.from({ length: sizes[0] }, () => random() * 2 - 1);
   const b = Float32Array.from({ length: sizes[1] }, () => random() * 2 - 1);
   const got = new Float32Array(sizes[2]).fill(Number.NaN);
@@ -358,7 +348,7 @@ describe(`wasm convolution on ${threadCount()} threads against the reference ker
   });
 
   it('random geometries', () => {
-    const random = generator(99);
+    const random = seeded(99);
     const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
     for (let seed = 1000; seed < 1040; seed++) {
       const d = int(1, 3);

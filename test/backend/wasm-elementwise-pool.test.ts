@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seeded } from '../helpers/seeded.js';
 import type { BinaryOp, Strided, UnaryOp } from '../../src/backend/backend.js';
 import * as reference from '../../src/backend/reference/elementwise.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from '../../src/backend/wasm/elementwise.js';
@@ -9,17 +10,6 @@ import {
   wasmWindowSum,
   wasmWindowSumBackward,
 } from '../../src/backend/wasm/window.js';
-
-/** mulberry32, so a failing case can be rerun from its seed. */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const count = (shape: readonly number[]) => shape.reduce((p, s) => p * s, 1);
 const contiguous = (shape: readonly number[]) => shape.map((_, d) => count(shape.slice(d + 1)));
@@ -83,7 +73,7 @@ describe('wasm elementwise kernels against the reference, bit for bit', () => {
     let seed = 0;
     for (const shape of shapes) {
       for (const op of ops) {
-        const random = generator(seed++);
+        const random = seeded(seed++);
         const flags = () => shape.map(() => random() < 0.3);
         const a = operand(shape, flags(), random, random() < 0.3);
         const b = operand(shape, flags(), random, random() < 0.3);
@@ -111,7 +101,7 @@ describe('wasm elementwise kernels against the reference, bit for bit', () => {
       'round',
       'exp',
     ];
-    const random = generator(50);
+    const random = seeded(50);
     for (const length of [4096, 4099, 10007]) {
       const x = values(length, random);
       for (const op of ops) {
@@ -126,7 +116,7 @@ describe('wasm elementwise kernels against the reference, bit for bit', () => {
   it('where and strided copies', () => {
     let seed = 100;
     for (const shape of shapes) {
-      const random = generator(seed++);
+      const random = seeded(seed++);
       const flags = () => shape.map(() => random() < 0.3);
       const cond = operand(shape, flags(), random);
       const bytes = Uint8Array.from(cond.data, (v) => (v > 0 ? 1 : 0));
@@ -165,7 +155,7 @@ describe('wasm pooling windows against the reference, bit for bit', () => {
   }
 
   it('max (with argmax), sum and its adjoint over 1, 2 and 3 axes', () => {
-    const random = generator(7);
+    const random = seeded(7);
     const cases = [
       { planes: 64, axes: [axis(24, 2, 2, 0), axis(24, 2, 2, 0)] },
       { planes: 10, axes: [axis(17, 3, 2, 1), axis(19, 3, 1, 1, 2)] },

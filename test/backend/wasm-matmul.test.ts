@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seeded } from '../helpers/seeded.js';
 import type { MatmulArgs, MatmulOperand } from '../../src/backend/backend.js';
 import type { TypedArray } from '../../src/backend/dtype.js';
 import { matmul } from '../../src/backend/reference/matmul.js';
@@ -7,17 +8,6 @@ import { threadCount, wasmMatmul } from '../../src/backend/wasm/index.js';
 
 /** The unit roundoff of float32. */
 const U = 2 ** -24;
-
-/** A small seeded generator (mulberry32), so that a failure names a case that can be rerun. */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   batch?: number;
@@ -55,7 +45,7 @@ function check(c: Case, seed: number): void {
   const sA = c.strideA ?? m * k;
   const sB = c.strideB ?? k * n;
   const sOut = c.strideOut ?? m * n;
-  const random = generator(seed);
+  const random = seeded(seed);
   const span = (stride: number, size: number) => offset + (batch - 1) * stride + size;
   const fill = (length: number) => {
     const x = new Float32Array(length);
@@ -193,7 +183,7 @@ describe(`wasmMatmul on ${threadCount()} threads against the reference kernel`, 
   });
 
   it('random shapes', () => {
-    const random = generator(7);
+    const random = seeded(7);
     const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
     for (let seed = 500; seed < 540; seed++) {
       const [transA, transB] = transposes[int(0, 3)];
@@ -261,7 +251,7 @@ describe('wasmMatmul edge cases', () => {
   });
 
   it('float64 and int32 take the reference kernel, bit for bit', () => {
-    const random = generator(9);
+    const random = seeded(9);
     const a = Float64Array.from({ length: 15 }, () => random() - 0.5);
     const b = Float64Array.from({ length: 20 }, () => random() - 0.5);
     const [got, want] = [new Float64Array(12), new Float64Array(12)];
