@@ -7,6 +7,7 @@ import { f32_conv_adjoint_job, f32_conv_job, f32_conv_weight_job } from './f32-c
 import { f32_matmul_job } from './f32-matmul';
 import { elementwise_job } from './elementwise';
 import { window_job } from './window';
+import { normalize_job } from './normalize';
 
 export { f32_gemm_workspace_bytes };
 
@@ -22,6 +23,7 @@ const CONV_ADJOINT = 3;
 const CONV_WEIGHT = 4;
 const ELEMENTWISE = 5;
 const WINDOW = 6;
+const NORMALIZE = 7;
 
 /** Runs this thread's share of the job at `job`; `work` is this thread's scratch memory. */
 export function run_job(job: usize, thread: i32, threads: i32, work: usize): void {
@@ -32,5 +34,6 @@ export function run_job(job: usize, thread: i32, threads: i32, work: usize): voi
   else if (kind == CONV_WEIGHT) f32_conv_weight_job(job, thread, threads, work);
   else if (kind == ELEMENTWISE) elementwise_job(job, thread, threads);
   else if (kind == WINDOW) window_job(job, thread, threads);
+  else if (kind == NORMALIZE) normalize_job(job, thread, threads);
   else unreachable();
 }

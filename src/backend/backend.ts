@@ -56,6 +56,27 @@ export interface Backend {
   /** The adjoint of `conv` in w: gw [C_out, C/groups, ...kernel] = Σ over the batch, overwritten. */
   convWeightGrad(x: TypedArray, gout: TypedArray, geom: GroupedConv, gw: TypedArray): void;
 
+  /**
+   * Per channel of x viewed as [outer, channels, inner]: the mean and biased variance over
+   * outer × inner, and xhat = (x − mean) / √(variance + eps) — every norm layer's core.
+   */
+  normalize(
+    x: TypedArray,
+    dims: ChannelDims,
+    eps: number,
+    xhat: TypedArray,
+    mean: TypedArray,
+    variance: TypedArray,
+  ): void;
+  /** The adjoint of `normalize`'s xhat: dx = invStd·(g − mean(g) − xhat·mean(g·xhat)) per channel. */
+  normalizeBackward(
+    g: TypedArray,
+    xhat: TypedArray,
+    invStd: TypedArray,
+    dims: ChannelDims,
+    dx: TypedArray,
+  ): void;
+
   /** Unfolds sliding windows: x [N, C, ...in] into cols [N, C·∏kernel, ∏out] (zero padding). */
   im2col(x: TypedArray, geom: ConvGeometry, cols: TypedArray): void;
   /** The adjoint of im2col: adds each column entry back to its input position. */
@@ -125,6 +146,13 @@ export interface Strided {
   data: TypedArray;
   offset: number;
   strides: readonly number[];
+}
+
+/** x viewed as [outer, channels, inner]; each channel's statistics run over outer × inner. */
+export interface ChannelDims {
+  outer: number;
+  channels: number;
+  inner: number;
 }
 
 /** x viewed as [outer, size, inner]; the middle axis is reduced. */

@@ -1,14 +1,14 @@
-import type { AxisMap } from '../backend/backend.js';
+import type { AxisMap, ChannelDims } from '../backend/backend.js';
+import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, pow, sub } from './arithmetic.js';
 import { mapAxis } from './axis-map.js';
-import { mean } from './reduce.js';
 import { record } from '../autograd/node.js';
 import { reshape } from './reshape.js';
 import { reciprocal, sqrt } from './unary.js';
-import { checkFloat } from './util.js';
+import { checkFloat, empty } from './util.js';
 import { traced } from './trace.js';
 
 /** Options of the norms that end with a learned scale and shift. */
@@ -248,21 +248,39 @@ interface NormalizedStats {
 }
 
 /**
+ * x as [outer, channels, inner], where `channels` spans the axes not in `axes`: every norm
+ * reduces over leading and trailing axes around one contiguous block it keeps.
+ */
+function channelDims(shape: readonly number[], axes: readonly number[]): ChannelDims {
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const [from, to] = kept.length ? [kept[0], kept[kept.length - 1] + 1] : [0, 0];
+  if (kept.length !== to - from) {
+    throw new Error(`normalize: kept axes [${kept}] are not contiguous (an internal error)`);
+  }
+  const size = (a: number, b: number) => shape.slice(a, b).reduce((p, n) => p * n, 1);
+  return { outer: size(0, from), channels: size(from, to), inner: size(to, shape.length) };
+}
+
+/**
  * The helper every norm shares: normalises x over `axes` with its own mean and biased variance,
- * returning those statistics (keepdim) too.
+ * returning those statistics (keepdim) too. One kernel computes them and x̂; one recorded rule
+ * gives the gradient, dx = (g − mean(g) − x̂·mean(g·x̂)) / √(var + eps), in two passes.
  */
 function normalizeOverAxes(x: Tensor, axes: readonly number[], eps: number): NormalizedStats {
-  // The statistics and x̂ are computed outside the graph; one recorded rule gives the gradient,
-  // dx = (g − mean(g) − x̂·mean(g·x̂)) / √(var + eps), in a few passes instead of the dozens that
-  // differentiating the composition would take.
-  const m = mean(x.detach(), axes, true);
-  const centered = sub(x.detach(), m);
-  const v = mean(mul(centered, centered), axes, true);
-  const invStd = reciprocal(sqrt(add(v, eps)));
-  const xhat = mul(centered, invStd);
-  const normalized = record('normalize', xhat.detach(), [x], (g) => [
-    mul(sub(sub(g, mean(g, axes, true)), mul(xhat, mean(mul(g, xhat), axes, true))), invStd),
-  ]);
+  const dims = channelDims(x.shape, axes);
+  const statShape = x.shape.map((n, i) => (axes.includes(i) ? 1 : n));
+  const [xhat, m, v] = [
+    empty(x.shape, x.dtype),
+    empty(statShape, x.dtype),
+    empty(statShape, x.dtype),
+  ];
+  getBackend().normalize(x.data, dims, eps, xhat.data, m.data, v.data);
+  const invStd = v.data.map((value) => 1 / Math.sqrt(value + eps));
+  const normalized = record('normalize', xhat, [x], (g) => {
+    const dx = empty(g.shape, g.dtype);
+    getBackend().normalizeBackward(g.data, xhat.data, invStd, dims, dx.data);
+    return [dx];
+  });
   return { normalized, mean: m, variance: v };
 }
 

@@ -4,6 +4,7 @@ import { binary, copy, unary, where } from './elementwise.js';
 import { gather, resample, resampleBackward, scatterAdd } from './gather.js';
 import { col2im, im2col } from './im2col.js';
 import { matmul } from './matmul.js';
+import { normalize, normalizeBackward } from './normalize.js';
 import { liveMemory, trackedAlloc } from './memory.js';
 import { argReduce, reduce } from './reduce.js';
 import { windowMax, windowSum, windowSumBackward } from './window.js';
@@ -26,6 +27,8 @@ export const referenceBackend: Backend = {
   conv,
   convAdjoint,
   convWeightGrad,
+  normalize,
+  normalizeBackward,
   im2col,
   col2im,
   windowMax,

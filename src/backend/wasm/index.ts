@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD backend: the reference backend with its heavy kernels (matmul and the
- * three convolution maps, the elementwise ops and pooling) replaced by AssemblyScript kernels (assembly/) that run on a pool of
+ * three convolution maps, the elementwise ops, pooling and the norm layers' normalization) replaced by AssemblyScript kernels (assembly/) that run on a pool of
  * threads over one shared memory. See docs/wasm-backend.md.
  */
 import type { Backend } from '../backend.js';
@@ -8,6 +8,7 @@ import { referenceBackend } from '../reference/index.js';
 import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from './conv.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from './elementwise.js';
 import { wasmMatmul } from './matmul.js';
+import { wasmNormalize, wasmNormalizeBackward } from './normalize.js';
 import { wasmWindowMax, wasmWindowSum, wasmWindowSumBackward } from './window.js';
 
 /** The `wasm` backend; float32 kernels run in WebAssembly, everything else as `reference`. */
@@ -22,6 +23,8 @@ export const wasmBackend: Backend = {
   conv: wasmConv,
   convAdjoint: wasmConvAdjoint,
   convWeightGrad: wasmConvWeightGrad,
+  normalize: wasmNormalize,
+  normalizeBackward: wasmNormalizeBackward,
   windowMax: wasmWindowMax,
   windowSum: wasmWindowSum,
   windowSumBackward: wasmWindowSumBackward,

@@ -6,6 +6,7 @@ export const JOB = {
   convWeightGrad: 4,
   elementwise: 5,
   window: 6,
+  normalize: 7,
 } as const;
 
 /**
