@@ -32,6 +32,7 @@ const MUL = 12;
 const DIV = 13;
 const MAXIMUM = 14;
 const MINIMUM = 15;
+const GATE_POSITIVE = 16;
 const EQ = 20;
 const NE = 21;
 const LT = 22;
@@ -75,13 +76,23 @@ function binary4(op: i32, a: v128, b: v128): v128 {
       return f32x4.mul(a, b);
     case DIV:
       return f32x4.div(a, b);
-    // wasm's min and max return NaN when either operand is NaN, as torch.maximum/minimum do.
     case MAXIMUM:
-      return f32x4.max(a, b);
+      return pick(a, b, f32x4.gt(a, b));
+    case GATE_POSITIVE:
+      return v128.and(b, f32x4.gt(a, f32x4.splat(0)));
     case MINIMUM:
     default:
-      return f32x4.min(a, b);
+      return pick(a, b, f32x4.lt(a, b));
   }
+}
+
+/**
+ * a where `first` is set, else b, and NaN where either is NaN: torch.maximum/minimum, with ties
+ * (0 and −0) going to b as in the reference kernel (wasm's own min/max order the zeros).
+ */
+function pick(a: v128, b: v128, first: v128): v128 {
+  const nan = v128.or(f32x4.ne(a, a), f32x4.ne(b, b));
+  return v128.bitselect(f32x4.splat(NaN), v128.bitselect(a, b, first), nan);
 }
 
 function compare(op: i32, a: f32, b: f32): u8 {

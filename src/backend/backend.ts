@@ -136,7 +136,9 @@ export type BinaryOp =
   | 'lt'
   | 'le'
   | 'gt'
-  | 'ge';
+  | 'ge'
+  /** b where a > 0, else 0: ReLU's gradient gate in one pass (a NaN gates to 0). */
+  | 'gatePositive';
 
 /** Reductions along one (collapsed) axis. */
 export type ReduceOp = 'sum' | 'max' | 'min';

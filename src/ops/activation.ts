@@ -2,7 +2,7 @@ import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, div, mul } from './arithmetic.js';
+import { add, broadcastBinary, div, mul } from './arithmetic.js';
 import { gt, lt, where } from './compare.js';
 import { reshape } from './reshape.js';
 import { abs, clamp, erf, exp, expm1, log1p, neg, sigmoid, tanh } from './unary.js';
@@ -18,7 +18,7 @@ export function relu(x: Tensor): Tensor {
   checkFloat(x, 'relu');
   const out = empty(x.shape, x.dtype);
   getBackend().unary('relu', x.data, out.data);
-  record('relu', out, [x], (g) => [where(gt(x, 0), g, 0)]);
+  record('relu', out, [x], (g) => [broadcastBinary('gatePositive', x, g, 'relu')]);
   return traced('relu', out, [x]);
 }
 

@@ -63,6 +63,7 @@ describe('wasm elementwise kernels against the reference, bit for bit', () => {
       'div',
       'maximum',
       'minimum',
+      'gatePositive',
       'eq',
       'ne',
       'lt',

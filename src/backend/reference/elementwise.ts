@@ -79,6 +79,8 @@ function binaryValue(op: BinaryOp, a: number, b: number): number {
       return a > b ? 1 : 0;
     case 'ge':
       return a >= b ? 1 : 0;
+    case 'gatePositive':
+      return a > 0 ? b : 0;
   }
 }
 

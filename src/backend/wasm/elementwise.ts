@@ -25,6 +25,7 @@ const BINARY: Partial<Record<BinaryOp, number>> = {
   div: 13,
   maximum: 14,
   minimum: 15,
+  gatePositive: 16,
   eq: 20,
   ne: 21,
   lt: 22,
