@@ -36,7 +36,8 @@ import {
 export interface TrainCommandOptions {
   data?: string;
   model: string;
-  epochs: number;
+  /** Default: 3 on the shipped sample, 5 with `data`. */
+  epochs?: number;
   batchSize: number;
   lr: number;
   optimizer: 'adam' | 'adamw' | 'sgd';
@@ -104,8 +105,11 @@ export async function trainCommand(
   const trainSet = transformed(train, o.augment ? compose([standardize, augment]) : standardize);
   const testSet = transformed(test, standardize);
 
-  // The default model is narrowed to a quarter width: ~0.3 M multiply-adds per image, quick on a CPU.
-  const width = o.width ?? (o.model === 'fashion_cnn' ? 0.25 : undefined);
+  // Two default recipes: on the shipped 10,000-image sample, fashion_cnn at a quarter width (~0.3 M
+  // multiply-adds per image) for 3 epochs, a minute on a CPU; on a full dataset (--data), the
+  // full-width model for 5 epochs (92% on Fashion-MNIST in about 14 minutes on 2 cores).
+  const width = o.width ?? (o.model === 'fashion_cnn' && !o.data ? 0.25 : undefined);
+  const epochs = o.epochs ?? (o.data ? 5 : 3);
   const architecture = {
     name: o.model,
     options: {
@@ -130,7 +134,7 @@ export async function trainCommand(
         ? new AdamW(params, { lr: o.lr, weightDecay: 1e-2 })
         : new Adam(params, { lr: o.lr });
   const loader = new DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true, generator });
-  const schedule = new OneCycleLR(optimizer, { maxLr: o.lr, totalSteps: o.epochs * loader.length });
+  const schedule = new OneCycleLR(optimizer, { maxLr: o.lr, totalSteps: epochs * loader.length });
 
   let initialEpoch = 0;
   let initialStep = 0;
@@ -150,7 +154,7 @@ export async function trainCommand(
   mkdirSync(o.out, { recursive: true });
   const history = await fit(model, loader, {
     optimizer,
-    epochs: o.epochs,
+    epochs,
     initialEpoch,
     initialStep,
     metrics: [new Accuracy()],
