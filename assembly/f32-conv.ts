@@ -22,9 +22,28 @@ import {
 } from './conv-geometry';
 import { dwAdjoint, dwForward, dwWeight } from './f32-dwconv';
 
-/** The shape of a grouped conv job, read once. */
-function perGroup(total: i32, groups: i32): i32 {
-  return total / groups;
+// The job's shape, read once per call by `readShape`. Globals belong to an instance and every
+// thread runs its own instance, so threads never share them.
+let n = 0;
+let groups = 0;
+/** Input and output channels per group. */
+let cpg = 0;
+let opg = 0;
+/** Kernel taps, output positions, and the bytes of an input and an output plane. */
+let kk = 0;
+let positions = 0;
+let planeIn: usize = 0;
+let planeOut: usize = 0;
+
+function readShape(job: usize): void {
+  n = arg(job, N);
+  groups = arg(job, GROUPS);
+  cpg = arg(job, C) / groups;
+  opg = arg(job, COUT) / groups;
+  kk = taps(job);
+  positions = outPlane(job);
+  planeIn = (<usize>inPlane(job)) << 2;
+  planeOut = (<usize>positions) << 2;
 }
 
 /** Columns per slice: as many as fit `bytes` for `rows` rows, and no more than `most`. */
@@ -32,30 +51,24 @@ function sliceColumns(job: usize, rows: i32, most: i32): i32 {
   return max(1, min(most, arg(job, COLS_BYTES) / (rows * 4)));
 }
 
-/** Items [first, last) of `total` for this thread. */
-function mine(total: i32, thread: i32, threads: i32): i64 {
-  return (
-    ((<i64>shareStart(total, threads, thread, 1)) << 32) |
-    (<i64>shareStart(total, threads, thread + 1, 1))
-  );
+/** This thread's items [first, last) of `total`, set by `share`. */
+let first = 0;
+let last = 0;
+
+function share(total: i32, thread: i32, threads: i32): void {
+  first = shareStart(total, threads, thread, 1);
+  last = shareStart(total, threads, thread + 1, 1);
 }
 
 /** y = conv(x, w): x [N, C, ...in] (PTR0), w [Cout, C/groups, ...kernel] (PTR1), y [N, Cout, ...out] (PTR2). */
 export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize): void {
-  const n = arg(job, N);
-  const groups = arg(job, GROUPS);
-  const cpg = perGroup(arg(job, C), groups);
-  const opg = perGroup(arg(job, COUT), groups);
-  const kk = taps(job);
-  const positions = outPlane(job);
-  const planeIn = (<usize>inPlane(job)) << 2;
-  const planeOut = (<usize>positions) << 2;
+  readShape(job);
   const x = ptr(job, PTR0);
   const w = ptr(job, PTR1);
   const y = ptr(job, PTR2);
   if (cpg == 1) {
-    const range = mine(n * arg(job, COUT), thread, threads);
-    for (let item = <i32>(range >> 32); item < <i32>range; item++) {
+    share(n * arg(job, COUT), thread, threads);
+    for (let item = first; item < last; item++) {
       const o = item % arg(job, COUT);
       const input = x + <usize>((item / arg(job, COUT)) * arg(job, C) + o / opg) * planeIn;
       dwForward(job, input, w + ((<usize>(o * kk)) << 2), y + <usize>item * planeOut);
@@ -70,8 +83,8 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
   if (!pointwise) width = sliceColumns(job, rows, width);
   const slices = (positions + width - 1) / width;
   const cols = work + f32_gemm_workspace_bytes();
-  const range = mine(n * groups * slices, thread, threads);
-  for (let item = <i32>(range >> 32); item < <i32>range; item++) {
+  share(n * groups * slices, thread, threads);
+  for (let item = first; item < last; item++) {
     const j0 = (item % slices) * width;
     const count = min(width, positions - j0);
     const ng = item / slices; // = sample · groups + group
@@ -107,21 +120,14 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
 
 /** gx = convᵀ(gy): gy [N, Cout, ...out] (PTR0), w (PTR1), gx [N, C, ...in] (PTR2), overwritten. */
 export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work: usize): void {
-  const n = arg(job, N);
-  const groups = arg(job, GROUPS);
-  const cpg = perGroup(arg(job, C), groups);
-  const opg = perGroup(arg(job, COUT), groups);
-  const kk = taps(job);
-  const positions = outPlane(job);
-  const planeIn = (<usize>inPlane(job)) << 2;
-  const planeOut = (<usize>positions) << 2;
+  readShape(job);
   const gy = ptr(job, PTR0);
   const w = ptr(job, PTR1);
   const gx = ptr(job, PTR2);
   if (cpg == 1) {
     // One input plane per group: it gathers from its group's opg output planes.
-    const range = mine(n * groups, thread, threads);
-    for (let item = <i32>(range >> 32); item < <i32>range; item++) {
+    share(n * groups, thread, threads);
+    for (let item = first; item < last; item++) {
       const gin = gx + <usize>item * planeIn;
       memory.fill(gin, 0, planeIn);
       const g = item % groups;
@@ -138,8 +144,8 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
   // Threads split a group's input channels, so the planes they add into never overlap.
   const parts = min(cpg, max(1, (threads + n * groups - 1) / (n * groups)));
   const cols = work + f32_gemm_workspace_bytes();
-  const range = mine(n * groups * parts, thread, threads);
-  for (let item = <i32>(range >> 32); item < <i32>range; item++) {
+  share(n * groups * parts, thread, threads);
+  for (let item = first; item < last; item++) {
     const part = item % parts;
     const ng = item / parts;
     const g = ng % groups;
@@ -194,25 +200,18 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
 
 /** gw = Σₙ gy[n]·cols[n]ᵀ: x (PTR0), gy (PTR1), gw [Cout, C/groups, ...kernel] (PTR2), overwritten. */
 export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work: usize): void {
-  const n = arg(job, N);
-  const groups = arg(job, GROUPS);
-  const cpg = perGroup(arg(job, C), groups);
-  const opg = perGroup(arg(job, COUT), groups);
-  const kk = taps(job);
-  const positions = outPlane(job);
-  const planeIn = (<usize>inPlane(job)) << 2;
-  const planeOut = (<usize>positions) << 2;
+  readShape(job);
   const x = ptr(job, PTR0);
   const gy = ptr(job, PTR1);
   const gw = ptr(job, PTR2);
   if (cpg == 1) {
-    const range = mine(arg(job, COUT), thread, threads);
-    for (let o = <i32>(range >> 32); o < <i32>range; o++) {
-      const taps = gw + ((<usize>(o * kk)) << 2);
-      memory.fill(taps, 0, (<usize>kk) << 2);
+    share(arg(job, COUT), thread, threads);
+    for (let o = first; o < last; o++) {
+      const gwTaps = gw + ((<usize>(o * kk)) << 2);
+      memory.fill(gwTaps, 0, (<usize>kk) << 2);
       for (let s = 0; s < n; s++) {
         const input = x + <usize>(s * arg(job, C) + o / opg) * planeIn;
-        dwWeight(job, input, gy + <usize>(s * arg(job, COUT) + o) * planeOut, taps);
+        dwWeight(job, input, gy + <usize>(s * arg(job, COUT) + o) * planeOut, gwTaps);
       }
     }
     return;
@@ -222,8 +221,8 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
   // Threads split a group's input channels: each owns the weight columns of its channels.
   const parts = min(cpg, max(1, (threads + groups - 1) / groups));
   const cols = work + f32_gemm_workspace_bytes();
-  const range = mine(groups * parts, thread, threads);
-  for (let item = <i32>(range >> 32); item < <i32>range; item++) {
+  share(groups * parts, thread, threads);
+  for (let item = first; item < last; item++) {
     const part = item % parts;
     const g = item / parts;
     const c0 = shareStart(cpg, parts, part, 1);

@@ -36,7 +36,7 @@ function groupBlocks(conv: GroupedConv) {
 }
 
 /** Whether im2col would copy x unchanged (1×1 kernel, stride 1, no padding). */
-export function isPointwise(geom: ConvGeometry): boolean {
+function isPointwise(geom: ConvGeometry): boolean {
   return geom.kernel.every(
     (k, i) =>
       k === 1 &&

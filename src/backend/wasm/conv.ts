@@ -1,6 +1,7 @@
 import type { GroupedConv } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import * as reference from '../reference/conv.js';
+import { planeSizes } from '../reference/im2col.js';
 import { JOB, PARALLEL_FLOPS } from './jobs.js';
 import { Operands } from './operands.js';
 import { pool } from './pool.js';
@@ -28,9 +29,9 @@ function geometryWords(geom: GroupedConv): number[] {
 
 /** Flops of the conv (2 per multiply-add): the same for all three maps. */
 function flops(geom: GroupedConv): number {
-  const count = (sizes: readonly number[]) => sizes.reduce((p, s) => p * s, 1);
-  const perOutput = (geom.channels / geom.groups) * count(geom.kernel);
-  return 2 * geom.batch * geom.outChannels * count(geom.outSize) * perOutput;
+  const { rowsPerChannel, outCount } = planeSizes(geom);
+  const perOutput = (geom.channels / geom.groups) * rowsPerChannel;
+  return 2 * geom.batch * geom.outChannels * outCount * perOutput;
 }
 
 /**
