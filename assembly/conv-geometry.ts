@@ -61,9 +61,9 @@ export function isPointwise(job: usize): bool {
   );
 }
 
-/** dst[i] = 0 for i < count. */
-function zero(dst: usize, count: i32): void {
-  if (count > 0) memory.fill(dst, 0, (<usize>count) << 2);
+/** Zeroes `bytes` bytes at dst. */
+function zero(dst: usize, bytes: i32): void {
+  if (bytes > 0) memory.fill(dst, 0, <usize>bytes);
 }
 
 /** dst[i] += src[i] for i < count, four lanes at a time. */
@@ -84,7 +84,8 @@ export function addTo(dst: usize, src: usize, count: i32): void {
  * [channels·taps, count] (row stride `ld` elements) for output positions first .. first+count:
  * gathers the windows into `cols` (scatter = false) or adds the columns back into the image
  * (scatter = true, the adjoint). Row r = (c, kd, kh, kw) as a weight [.., C, kD, kH, kW] is laid
- * out; positions outside the image read zero (and take nothing back).
+ * out; positions outside the image read zero (and take nothing back). Elements are f32, or i16
+ * when `shift` (log2 of the element bytes) is 1 — the int8 conv's centred inputs (gather only).
  */
 export function slide(
   job: usize,
@@ -95,6 +96,7 @@ export function slide(
   cols: usize,
   ld: i32,
   scatter: bool,
+  shift: i32 = 2,
 ): void {
   const inD = arg(job, IN_D);
   const inH = arg(job, IN_H);
@@ -107,7 +109,7 @@ export function slide(
   const sD = arg(job, S_D);
   const sH = arg(job, S_H);
   const sW = arg(job, S_W);
-  const plane = (<usize>inPlane(job)) << 2;
+  const plane = (<usize>inPlane(job)) << shift;
   let row = cols;
   for (let c = 0; c < channels; c++) {
     const src = image + <usize>c * plane;
@@ -127,7 +129,7 @@ export function slide(
             const id = od * sD - arg(job, P_D) + kd * arg(job, D_D);
             const ih = oh * sH - arg(job, P_H) + kh * arg(job, D_H);
             if (id >= 0 && id < inD && ih >= 0 && ih < inH) {
-              const line = src + ((<usize>(id * inH + ih) * inW) << 2);
+              const line = src + ((<usize>(id * inH + ih) * inW) << shift);
               const iw0 = ow * sW + padW;
               if (sW == 1) {
                 const lo = min(run, max(0, -iw0));
@@ -135,36 +137,36 @@ export function slide(
                 if (scatter) {
                   addTo(line + ((<usize>(iw0 + lo)) << 2), d + ((<usize>lo) << 2), hi - lo);
                 } else {
-                  zero(d, lo);
+                  zero(d, lo << shift);
                   memory.copy(
-                    d + ((<usize>lo) << 2),
-                    line + ((<usize>(iw0 + lo)) << 2),
-                    (<usize>(hi - lo)) << 2,
+                    d + ((<usize>lo) << shift),
+                    line + ((<usize>(iw0 + lo)) << shift),
+                    (<usize>(hi - lo)) << shift,
                   );
-                  zero(d + ((<usize>hi) << 2), run - hi);
+                  zero(d + ((<usize>hi) << shift), (run - hi) << shift);
                 }
               } else {
                 for (let r = 0; r < run; r++) {
                   const iw = iw0 + r * sW;
                   const inside = iw >= 0 && iw < inW;
-                  const at = d + ((<usize>r) << 2);
+                  const at = d + ((<usize>r) << shift);
+                  const from = line + ((<usize>iw) << shift);
                   if (scatter) {
-                    if (inside) {
-                      const to = line + ((<usize>iw) << 2);
-                      store<f32>(to, load<f32>(to) + load<f32>(at));
-                    }
+                    if (inside) store<f32>(from, load<f32>(from) + load<f32>(at));
+                  } else if (shift == 2) {
+                    store<f32>(at, inside ? load<f32>(from) : 0);
                   } else {
-                    store<f32>(at, inside ? load<f32>(line + ((<usize>iw) << 2)) : 0);
+                    store<i16>(at, inside ? load<i16>(from) : 0);
                   }
                 }
               }
             } else if (!scatter) {
-              zero(d, run);
+              zero(d, run << shift);
             }
-            d += (<usize>run) << 2;
+            d += (<usize>run) << shift;
             j += run;
           }
-          row += (<usize>ld) << 2;
+          row += (<usize>ld) << shift;
         }
       }
     }

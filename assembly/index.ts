@@ -8,6 +8,7 @@ import { f32_matmul_job } from './f32-matmul';
 import { elementwise_job } from './elementwise';
 import { window_job } from './window';
 import { normalize_job } from './normalize';
+import { qu8_conv_job, qu8_quantize_job } from './qu8-conv';
 
 export { f32_gemm_workspace_bytes };
 
@@ -24,6 +25,8 @@ const CONV_WEIGHT = 4;
 const ELEMENTWISE = 5;
 const WINDOW = 6;
 const NORMALIZE = 7;
+const QUANTIZE = 8;
+const QUANTIZED_CONV = 9;
 
 /** Runs this thread's share of the job at `job`; `work` is this thread's scratch memory. */
 export function run_job(job: usize, thread: i32, threads: i32, work: usize): void {
@@ -35,5 +38,7 @@ export function run_job(job: usize, thread: i32, threads: i32, work: usize): voi
   else if (kind == ELEMENTWISE) elementwise_job(job, thread, threads);
   else if (kind == WINDOW) window_job(job, thread, threads);
   else if (kind == NORMALIZE) normalize_job(job, thread, threads);
+  else if (kind == QUANTIZE) qu8_quantize_job(job, thread, threads);
+  else if (kind == QUANTIZED_CONV) qu8_conv_job(job, thread, threads, work);
   else unreachable();
 }

@@ -99,7 +99,7 @@ export async function quantizeCommand(
   print(
     `int8  accuracy ${pct(int8.accuracy)} (${(100 * (int8.accuracy - fp32.accuracy)).toFixed(2)} pp)` +
       `  weights ${kb(int8Bytes)} (${(fp32Bytes / int8Bytes).toFixed(2)}× smaller)` +
-      `  ${int8.perSecond.toFixed(0)} images/s (${(int8.perSecond / fp32.perSecond).toFixed(2)}× fp32; int8 kernels: reference)`,
+      `  ${int8.perSecond.toFixed(0)} images/s (${(int8.perSecond / fp32.perSecond).toFixed(2)}× fp32, ${getBackend().name} backend)`,
   );
   print(`saved the int8 model to ${out}`);
 }

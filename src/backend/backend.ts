@@ -57,6 +57,22 @@ export interface Backend {
   convWeightGrad(x: TypedArray, gout: TypedArray, geom: GroupedConv, gw: TypedArray): void;
 
   /**
+   * int8 convolution, float32 in and out: x is quantized to uint8 with `quant.input`, convolved
+   * with the per-output-channel int8 weights (int32 sums plus `weights.bias`), requantized to
+   * uint8 with `weights.multiplier` and `quant.output`, clamped to [quant.min, quant.max] (the
+   * fused activation) and written dequantized to out [N, C_out, ...outSize]. A linear layer is
+   * this with no spatial dims. Rounding is half to even throughout, so every backend gives the
+   * same bits.
+   */
+  quantizedConv(
+    x: Float32Array,
+    weights: Int8ConvWeights,
+    geom: GroupedConv,
+    quant: Requantization,
+    out: Float32Array,
+  ): void;
+
+  /**
    * Per channel of x viewed as [outer, channels, inner]: the mean and biased variance over
    * outer × inner, and xhat = (x − mean) / √(variance + eps) — every norm layer's core.
    */
@@ -212,6 +228,37 @@ export interface ConvGeometry {
   stride: readonly number[];
   padBefore: readonly number[];
   dilation: readonly number[];
+}
+
+/**
+ * Affine uint8 quantization of activations: real = (q − zeroPoint)·scale with q in [0, 255].
+ * Chosen over symmetric int8 because most activations follow a ReLU: their range [0, max] then
+ * uses all 256 levels instead of 128; it is also ONNX Runtime's default for QDQ activations.
+ */
+export interface AffineQuant {
+  /** float32-representable, so ONNX's float scale is the same number. */
+  scale: number;
+  /** In [0, 255]. */
+  zeroPoint: number;
+}
+
+/** The weights of an int8 conv or linear layer, as `quantizedConv` takes them. */
+export interface Int8ConvWeights {
+  /** Symmetric int8 (zero point 0), [C_out, C/groups, ...kernel] row-major. */
+  values: Int8Array;
+  /** int32 bias per output channel, in units of input scale × weight scale. */
+  bias: Int32Array;
+  /** Per output channel: input scale × weight scale / output scale. */
+  multiplier: Float64Array;
+}
+
+/** How `quantizedConv` quantizes its input and requantizes its output. */
+export interface Requantization {
+  input: AffineQuant;
+  output: AffineQuant;
+  /** The uint8 clamp of the output: the fused activation (ReLU: min = the zero point). */
+  min: number;
+  max: number;
 }
 
 /** A convolution's geometry and its channel groups: `channels` in, `outChannels` out. */

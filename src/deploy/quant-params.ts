@@ -1,17 +1,9 @@
 import { roundHalfEven } from '../backend/round.js';
+import type { AffineQuant } from '../backend/backend.js';
 import type { TypedArray } from '../backend/dtype.js';
 
-/**
- * Affine uint8 quantization of activations: real = (q − zeroPoint)·scale with q in [0, 255].
- * Chosen over symmetric int8 because most activations here follow a ReLU: their range [0, max]
- * then uses all 256 levels instead of 128, and it is ONNX Runtime's default for QDQ activations.
- */
-export interface AffineQuant {
-  /** float32-representable, so ONNX's float scale is the same number. */
-  scale: number;
-  /** In [0, 255]. */
-  zeroPoint: number;
-}
+/** Affine uint8 quantization of activations (defined with the kernel interface). */
+export type { AffineQuant };
 
 /**
  * The uint8 parameters covering [min, max], widened to hold 0 so that zero (padding, ReLU's
@@ -25,27 +17,6 @@ export function affineUint8(min: number, max: number): AffineQuant {
   const scale = Math.fround(hi > lo ? (hi - lo) / 255 : 1);
   const zeroPoint = Math.min(255, Math.max(0, roundHalfEven(-lo / scale)));
   return { scale, zeroPoint };
-}
-
-/**
- * q − zeroPoint for q = clamp(round(x / scale) + zeroPoint, 0, 255) (ONNX QuantizeLinear to
- * uint8): the quantized values, centred so that the real zero is 0.
- */
-export function quantizeCentred(x: TypedArray, { scale, zeroPoint }: AffineQuant): Int32Array {
-  const out = new Int32Array(x.length);
-  const [lo, hi] = [-zeroPoint, 255 - zeroPoint];
-  for (let i = 0; i < x.length; i++) {
-    const q = roundHalfEven(x[i] / scale);
-    out[i] = q < lo ? lo : q > hi ? hi : q;
-  }
-  return out;
-}
-
-/** real = (q − zeroPoint)·scale for each uint8 q. */
-export function dequantize(q: Uint8Array, { scale, zeroPoint }: AffineQuant): Float32Array {
-  const out = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) out[i] = (q[i] - zeroPoint) * scale;
-  return out;
 }
 
 /** Per-channel symmetric int8 weights: w ≈ q·scale[c], q in [−127, 127], zero point 0. */

@@ -1,5 +1,5 @@
-import { im2row } from '../backend/reference/im2col.js';
-import { qgemmRequantize } from '../backend/reference/qgemm.js';
+import type { GroupedConv, Requantization } from '../backend/backend.js';
+import { getBackend } from '../tensor/backend-registry.js';
 import { roundHalfEven } from '../backend/round.js';
 import { Module } from '../nn/module.js';
 import { ReLU6 } from '../nn/layers/activation.js';
@@ -11,13 +11,7 @@ import { check, fmt } from '../tensor/errors.js';
 import { numel } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { FusedLayer } from './fused-layer.js';
-import {
-  dequantize,
-  quantizeCentred,
-  quantizeWeightsPerChannel,
-  type AffineQuant,
-  type Int8Weights,
-} from './quant-params.js';
+import { quantizeWeightsPerChannel, type AffineQuant, type Int8Weights } from './quant-params.js';
 
 /** A conv that int8 quantization handles: Conv1d/2d/3d with zero padding. */
 export type QuantizableConv = Conv1d | Conv2d | Conv3d;
@@ -88,10 +82,10 @@ export function quantizeParams(
  * with the fused activation as a clamp) and leaves dequantized, so any float op may follow.
  */
 export abstract class QuantizedLayer extends Module {
-  /** Per output channel: input scale × weight scale / output scale. */
-  protected readonly multiplier: Float64Array;
-  /** The uint8 clamp that applies the fused activation. */
-  protected readonly clamp: { min: number; max: number };
+  /** The weights as the kernel takes them, with the per-channel requantization multipliers. */
+  private readonly kernelWeights;
+  /** Input quantization, output requantization, and the clamp that applies the activation. */
+  private readonly requantization: Requantization;
 
   protected constructor(
     readonly params: QuantizedParams,
@@ -100,10 +94,13 @@ export abstract class QuantizedLayer extends Module {
     readonly weightShape: readonly number[],
   ) {
     super();
-    const { weights, input, output } = params;
-    this.multiplier = Float64Array.from(weights.scale, (s) => (input.scale * s) / output.scale);
+    const { weights, bias, input, output } = params;
+    const multiplier = Float64Array.from(weights.scale, (s) => (input.scale * s) / output.scale);
+    this.kernelWeights = { values: weights.values, bias, multiplier };
     const zero = output.zeroPoint;
-    this.clamp = {
+    this.requantization = {
+      input,
+      output,
       min: activation === 'none' ? 0 : zero,
       max: activation === 'relu6' ? Math.min(255, zero + roundHalfEven(6 / output.scale)) : 255,
     };
@@ -115,32 +112,12 @@ export abstract class QuantizedLayer extends Module {
     return weights.values.length + 4 * weights.scale.length + 4 * bias.length;
   }
 
-  /** Runs the kernel for one block of rows. */
-  protected gemm(
-    shape: { m: number; n: number; k: number },
-    input: Int32Array,
-    offsets: { weight: number; input: number; row: number; out: number },
-    out: Uint8Array,
-    strides: { row: number; col: number },
-  ): void {
-    const { weights, bias, output } = this.params;
-    qgemmRequantize({
-      ...shape,
-      weight: weights.values,
-      weightOffset: offsets.weight,
-      input,
-      inputOffset: offsets.input,
-      bias,
-      multiplier: this.multiplier,
-      rowOffset: offsets.row,
-      outputZeroPoint: output.zeroPoint,
-      outputMin: this.clamp.min,
-      outputMax: this.clamp.max,
-      out,
-      outOffset: offsets.out,
-      outRowStride: strides.row,
-      outColStride: strides.col,
-    });
+  /** Runs the backend's int8 conv on float32 x (any other dtype is converted first). */
+  protected run(x: Tensor, geom: GroupedConv, shape: readonly number[]): Tensor {
+    const input = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
+    const out = new Float32Array(numel(shape));
+    getBackend().quantizedConv(input, this.kernelWeights, geom, this.requantization, out);
+    return new Tensor(out, shape, 'float32');
   }
 
   /** What an exporter needs to write this layer (reported to the op tracer on each call). */
@@ -209,31 +186,8 @@ export class QuantizedConv extends QuantizedLayer {
       padBefore: this.padBefore,
       padAfter: this.padAfter,
     });
-    const kernel = numel(this.kernelSize);
-    const positions = numel(geom.outSize);
-    const rows = (this.inChannels / this.groups) * kernel;
-    const patches = new Int32Array(batch * this.groups * positions * rows);
-    im2row(quantizeCentred(x.data, this.params.input), geom, this.groups, patches);
-    const outPerGroup = this.outChannels / this.groups;
-    const out = new Uint8Array(batch * this.outChannels * positions);
-    for (let n = 0; n < batch; n++) {
-      for (let g = 0; g < this.groups; g++) {
-        this.gemm(
-          { m: outPerGroup, n: positions, k: rows },
-          patches,
-          {
-            weight: g * outPerGroup * rows,
-            input: (n * this.groups + g) * positions * rows,
-            row: g * outPerGroup,
-            out: (n * this.outChannels + g * outPerGroup) * positions,
-          },
-          out,
-          { row: positions, col: 1 },
-        );
-      }
-    }
     const shape = [batch, this.outChannels, ...geom.outSize];
-    const y = new Tensor(dequantize(out, this.params.output), shape, 'float32');
+    const y = this.run(x, { ...geom, groups: this.groups, outChannels: this.outChannels }, shape);
     return traced('quantizedConv', y, [x], {
       ...this.traceAttributes(),
       stride: this.stride,
@@ -243,6 +197,9 @@ export class QuantizedConv extends QuantizedLayer {
     });
   }
 }
+
+/** A linear layer is a conv with no spatial dims: one position per row. */
+const noWindow = { inSize: [], outSize: [], kernel: [], stride: [], padBefore: [], dilation: [] };
 
 /** An int8 Linear over the last dim of its input, with the fused ReLU/ReLU6. Built by `quantize`. */
 export class QuantizedLinear extends QuantizedLayer {
@@ -263,16 +220,14 @@ export class QuantizedLinear extends QuantizedLayer {
       () => `expected input [*, ${k}], got ${fmt(x.shape)}`,
     );
     const rows = x.size / k;
-    const out = new Uint8Array(rows * this.outFeatures);
-    this.gemm(
-      { m: this.outFeatures, n: rows, k },
-      quantizeCentred(x.data, this.params.input),
-      { weight: 0, input: 0, row: 0, out: 0 },
-      out,
-      { row: 1, col: this.outFeatures },
-    );
-    const shape = [...x.shape.slice(0, -1), this.outFeatures];
-    const y = new Tensor(dequantize(out, this.params.output), shape, 'float32');
+    const geom = {
+      ...noWindow,
+      batch: rows,
+      channels: k,
+      groups: 1,
+      outChannels: this.outFeatures,
+    };
+    const y = this.run(x, geom, [...x.shape.slice(0, -1), this.outFeatures]);
     return traced('quantizedLinear', y, [x], this.traceAttributes());
   }
 }

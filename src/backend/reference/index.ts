@@ -6,6 +6,7 @@ import { col2im, im2col } from './im2col.js';
 import { matmul } from './matmul.js';
 import { normalize, normalizeBackward } from './normalize.js';
 import { liveMemory, trackedAlloc } from './memory.js';
+import { quantizedConv } from './quantized-conv.js';
 import { argReduce, reduce } from './reduce.js';
 import { windowMax, windowSum, windowSumBackward } from './window.js';
 
@@ -27,6 +28,7 @@ export const referenceBackend: Backend = {
   conv,
   convAdjoint,
   convWeightGrad,
+  quantizedConv,
   normalize,
   normalizeBackward,
   im2col,

@@ -2,8 +2,7 @@ import { roundHalfEven } from '../round.js';
 /**
  * The int8 kernel of quantized inference (reference version): an int8 × int32 matrix product
  * accumulated in int32, then requantized to uint8 with a per-row scale, zero point and clamp —
- * the conv/linear core of int8 inference. It is not yet part of the Backend interface: the fast
- * backend will add its own (see docs/deployment.md for the signature it should take).
+ * the conv/linear core of the reference backend's `quantizedConv` (quantized-conv.ts).
  */
 
 /** Arguments of {@link qgemmRequantize}. All matrices are row-major. */

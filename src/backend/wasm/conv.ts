@@ -7,7 +7,7 @@ import { Operands } from './operands.js';
 import { pool } from './pool.js';
 
 /** The geometry words of a conv job (assembly/conv-geometry.ts), seen as 3-D: 1-D and 2-D get leading 1s. */
-function geometryWords(geom: GroupedConv): number[] {
+export function geometryWords(geom: GroupedConv): number[] {
   const lead = 3 - geom.inSize.length;
   const as3d = (sizes: readonly number[], fill: number) => [
     ...new Array<number>(lead).fill(fill),
@@ -28,7 +28,7 @@ function geometryWords(geom: GroupedConv): number[] {
 }
 
 /** Flops of the conv (2 per multiply-add): the same for all three maps. */
-function flops(geom: GroupedConv): number {
+export function convFlops(geom: GroupedConv): number {
   const { rowsPerChannel, outCount } = planeSizes(geom);
   const perOutput = (geom.channels / geom.groups) * rowsPerChannel;
   return 2 * geom.batch * geom.outChannels * outCount * perOutput;
@@ -68,7 +68,7 @@ function run(
   heap.set(b, bAt / 4);
   threads.run(
     [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes],
-    flops(geom) >= PARALLEL_FLOPS,
+    convFlops(geom) >= PARALLEL_FLOPS,
   );
   out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
 }

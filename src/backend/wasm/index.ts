@@ -9,6 +9,7 @@ import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from './conv.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from './elementwise.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmNormalize, wasmNormalizeBackward } from './normalize.js';
+import { wasmQuantizedConv } from './quantized-conv.js';
 import { wasmWindowMax, wasmWindowSum, wasmWindowSumBackward } from './window.js';
 
 /** The `wasm` backend; float32 kernels run in WebAssembly, everything else as `reference`. */
@@ -23,6 +24,7 @@ export const wasmBackend: Backend = {
   conv: wasmConv,
   convAdjoint: wasmConvAdjoint,
   convWeightGrad: wasmConvWeightGrad,
+  quantizedConv: wasmQuantizedConv,
   normalize: wasmNormalize,
   normalizeBackward: wasmNormalizeBackward,
   windowMax: wasmWindowMax,

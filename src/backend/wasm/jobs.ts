@@ -7,6 +7,8 @@ export const JOB = {
   elementwise: 5,
   window: 6,
   normalize: 7,
+  quantize: 8,
+  quantizedConv: 9,
 } as const;
 
 /**
