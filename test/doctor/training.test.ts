@@ -5,7 +5,9 @@ import { ReLU, Sigmoid } from '../../src/nn/layers/activation.js';
 import { Flatten, Sequential } from '../../src/nn/layers/container.js';
 import { Conv2d } from '../../src/nn/layers/conv.js';
 import { Linear } from '../../src/nn/layers/linear.js';
-import type { Module } from '../../src/nn/module.js';
+import { Module } from '../../src/nn/module.js';
+import { relu } from '../../src/ops/activation.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../../src/nn/layers/pool.js';
 import { manualSeed } from '../../src/tensor/random.js';
 import { fashion32, finding, ids } from './helpers.js';
@@ -51,6 +53,25 @@ describe('doctor: checks that run the model on data', () => {
     // layer 3 never fires, and so neither do later units whose bias alone is negative
     assert.equal(Object.keys(f.evidence)[0], '3');
     assert.equal(f.evidence['3'], 1);
+  });
+
+  it('dead functional relu calls inside a custom forward, named by their order', () => {
+    manualSeed(0);
+    class Custom extends Module {
+      conv1 = new Conv2d(1, 8, 3, { padding: 1 });
+      conv2 = new Conv2d(8, 8, 3, { padding: 1 });
+      head = new Sequential(new AdaptiveAvgPool2d(1), new Flatten(), new Linear(8, 10));
+      forward(x: Tensor): Tensor {
+        return this.head.forward(relu(this.conv2.forward(relu(this.conv1.forward(x)))));
+      }
+    }
+    const model = new Custom();
+    model.conv2.bias!.data.fill(-100); // the second relu call never fires
+    const f = finding(run(model), 'dead-relus');
+    assert.deepEqual(Object.keys(f.evidence), ['relu call 2']);
+    assert.equal(f.evidence['relu call 2'], 1);
+    model.conv2.bias!.data.fill(0);
+    assert.ok(!ids(run(model)).includes('dead-relus'));
   });
 
   it('a plain ReLU CNN of the same shape is healthy', () => {

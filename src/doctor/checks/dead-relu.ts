@@ -1,6 +1,6 @@
 import { noGrad } from '../../autograd/grad-mode.js';
-import { ReLU } from '../../nn/layers/activation.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { withTracer, type TracedOp } from '../../ops/trace.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { layerList } from '../evidence.js';
 import type { DoctorContext, Finding } from '../finding.js';
 import { probe } from '../probe.js';
@@ -10,25 +10,21 @@ const DEAD_FRACTION = 0.5;
 
 /**
  * Dead ReLUs: units (a channel at a position) that output 0 for every sampled input, so no
- * gradient ever reaches the weights behind them. Reports each ReLU layer where more than half
- * the units never fire, with the fraction as evidence. Only ReLU modules are seen (functional
- * relu calls inside a forward are not).
+ * gradient ever reaches the weights behind them. Every relu of the forward pass is seen — ReLU
+ * modules (and fused conv + ReLU layers) by their name, functional `relu(...)` calls inside a
+ * custom forward as `relu call k` (the k-th such call of the pass) — and each one where more
+ * than half the units never fire is reported, with the fraction as evidence.
  *
  * @example deadReluCheck(ctx) // flags a conv whose bias was pushed to −100
  */
 export function deadReluCheck(ctx: DoctorContext): Finding[] {
   if (!ctx.batches || !ctx.dataFitsModel) return [];
   const active = new Map<string, Uint8Array>();
-  const relus = [...ctx.modules].filter(([, m]) => m instanceof ReLU);
-  if (relus.length === 0) return [];
   probe(ctx.model, () => {
-    const handles = relus.map(([name, m]) =>
-      m.registerForwardHook((_m, _x, y) => record(active, name, y)),
-    );
-    try {
-      noGrad(() => ctx.batches!.forEach((b) => ctx.model.forward(b.input)));
-    } finally {
-      handles.forEach((h) => h.remove());
+    for (const batch of ctx.batches!) {
+      const calls = reluCalls(ctx, batch.input);
+      let functional = 0;
+      for (const [name, y] of calls) record(active, name ?? `relu call ${++functional}`, y);
     }
   });
   const dead = [...active]
@@ -44,6 +40,30 @@ export function deadReluCheck(ctx: DoctorContext): Finding[] {
       fix: 'Lower the learning rate (dead units usually come from a large step), check biases and initialisation (kaiming), add batch norm before the ReLU, or use LeakyReLU/GELU.',
     },
   ];
+}
+
+/**
+ * The output of every relu op of one forward pass on `input`, in call order, each with the name
+ * of the innermost module that returned it (undefined for a functional call in a forward).
+ */
+function reluCalls(ctx: DoctorContext, input: Tensor): [string | undefined, Tensor][] {
+  const outputs: Tensor[] = [];
+  const owner = new Map<Tensor, string>();
+  // Hooks fire innermost first, so the first name given to an output is the module that made it.
+  const handles = [...ctx.modules]
+    .filter(([name]) => name !== '')
+    .map(([name, m]) =>
+      m.registerForwardHook((_m, _x, y) => {
+        if (y instanceof Tensor && !owner.has(y)) owner.set(y, name);
+      }),
+    );
+  try {
+    const watch = (op: TracedOp) => op.name === 'relu' && outputs.push(op.output);
+    noGrad(() => withTracer(watch, () => ctx.model.forward(input)));
+  } finally {
+    handles.forEach((h) => h.remove());
+  }
+  return outputs.map((y) => [owner.get(y), y]);
 }
 
 /** Marks, per layer call shape, which output units were positive in this batch. */
