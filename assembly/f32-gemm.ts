@@ -102,6 +102,26 @@ function f32_gemm_ukernel_4x8__wasmsimd(
 }
 
 /**
+ * Four columns of four floats (column c at src + c·stride bytes) stored as four rows of a
+ * packed B panel (row r at dst + r·NR·4): a 4×4 transpose in registers.
+ */
+function transposeStore(src: usize, stride: usize, dst: usize): void {
+  const c0 = v128.load(src);
+  const c1 = v128.load(src + stride);
+  const c2 = v128.load(src + 2 * stride);
+  const c3 = v128.load(src + 3 * stride);
+  const lo01 = i32x4.shuffle(c0, c1, 0, 4, 1, 5);
+  const lo23 = i32x4.shuffle(c2, c3, 0, 4, 1, 5);
+  const hi01 = i32x4.shuffle(c0, c1, 2, 6, 3, 7);
+  const hi23 = i32x4.shuffle(c2, c3, 2, 6, 3, 7);
+  const row = <usize>NR * 4;
+  v128.store(dst, i64x2.shuffle(lo01, lo23, 0, 2));
+  v128.store(dst + row, i64x2.shuffle(lo01, lo23, 1, 3));
+  v128.store(dst + 2 * row, i64x2.shuffle(hi01, hi23, 0, 2));
+  v128.store(dst + 3 * row, i64x2.shuffle(hi01, hi23, 1, 3));
+}
+
+/**
  * Packs a kc × nc block of B, whose element (p, j) is at src + (p·rs + j·cs)·4, into panels of
  * NR columns: panel q holds, for each p, columns q·NR .. q·NR+7 (zeros past nc).
  */
@@ -118,6 +138,18 @@ function packB(kc: i32, nc: i32, src: usize, rs: usize, cs: usize, dst: usize): 
         v128.store(d, v128.load(s, 16), 16);
         s += rs * 4;
         d += NR * 4;
+      }
+    } else if (cols == NR && rs == 1) {
+      // B is transposed: its columns are contiguous. Four steps at a time, two 4×4 transposes.
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        transposeStore(from + <usize>p * 4, cs * 4, dst + <usize>p * NR * 4);
+        transposeStore(from + (<usize>p + 4 * cs) * 4, cs * 4, dst + <usize>p * NR * 4 + 16);
+      }
+      for (; p < kc; p++) {
+        for (let col = 0; col < NR; col++) {
+          store<f32>(dst + <usize>(p * NR + col) * 4, load<f32>(from + (<usize>col * cs + p) * 4));
+        }
       }
     } else {
       // Column by column, reading each column of B (a row of a transposed B) in order.
@@ -210,10 +242,13 @@ export function f32_gemm(
   const rsB: usize = transB ? 1 : <usize>ldb;
   const csB: usize = transB ? <usize>ldb : 1;
   const ldcBytes = <usize>ldc * 4;
+  // k is cut into equal blocks of at most KC: a short last block would load and store C for
+  // only a few steps.
+  const depth = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += depth) {
+      const kc = min(depth, k - pc);
       const add = accumulate || pc > 0;
       packB(kc, nc, b + (<usize>pc * rsB + <usize>jc * csB) * 4, rsB, csB, packedB);
       for (let ic = 0; ic < m; ic += MC) {
