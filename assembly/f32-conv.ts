@@ -9,18 +9,33 @@ import {
   C,
   COLS_BYTES,
   COUT,
+  D_H,
+  D_W,
   GROUPS,
+  IN_D,
+  IN_H,
+  IN_W,
+  K_D,
+  K_H,
+  K_W,
   N,
+  OUT_H,
+  OUT_W,
+  P_H,
+  P_W,
   PTR0,
   PTR1,
   PTR2,
   inPlane,
   isPointwise,
   outPlane,
+  S_H,
+  S_W,
   slide,
   taps,
 } from './conv-geometry';
 import { dwAdjoint, dwForward, dwWeight } from './f32-dwconv';
+import { winogradSetup, winogradTiles, winogradTilesOf } from './f32-winograd';
 
 // The job's shape, read once per call by `readShape`. Globals belong to an instance and every
 // thread runs its own instance, so threads never share them.
@@ -60,6 +75,63 @@ function share(total: i32, thread: i32, threads: i32): void {
   last = shareStart(total, threads, thread + 1, 1);
 }
 
+/** Fewer channels per group than this leave Winograd's transforms more work than they save. */
+const WINOGRAD_MIN_CHANNELS = 16;
+
+/**
+ * Whether Winograd F(2×2, 3×3) serves the job: a 2-D 3×3 conv, stride 1, undilated, with enough
+ * channels per group both ways.
+ */
+function isWinograd(job: usize): bool {
+  return (
+    arg(job, IN_D) == 1 &&
+    arg(job, K_D) == 1 &&
+    arg(job, K_H) == 3 &&
+    arg(job, K_W) == 3 &&
+    arg(job, S_H) == 1 &&
+    arg(job, S_W) == 1 &&
+    arg(job, D_H) == 1 &&
+    arg(job, D_W) == 1 &&
+    min(cpg, opg) >= WINOGRAD_MIN_CHANNELS
+  );
+}
+
+/**
+ * This thread's share of a Winograd conv set up by `winogradSetup`: items (sample, group, range
+ * of tiles), reading planes of `inStride` bytes from `input` (`inPerGroup` per group, `inTotal`
+ * per sample) and writing planes of `outStride` bytes likewise.
+ */
+function winogradShare(
+  thread: i32,
+  threads: i32,
+  work: usize,
+  w: usize,
+  input: usize,
+  inPerGroup: i32,
+  inTotal: i32,
+  inStride: usize,
+  output: usize,
+  outPerGroup: i32,
+  outTotal: i32,
+  outStride: usize,
+): void {
+  const tiles = winogradTiles();
+  const parts = max(1, (threads + n * groups - 1) / (n * groups));
+  const per = (tiles + parts - 1) / parts;
+  share(n * groups * parts, thread, threads);
+  for (let item = first; item < last; item++) {
+    const t0 = (item % parts) * per;
+    if (t0 >= tiles) continue;
+    const ng = item / parts;
+    const s = ng / groups;
+    const g = ng % groups;
+    const image = input + <usize>(s * inTotal + g * inPerGroup) * inStride;
+    const out = output + <usize>(s * outTotal + g * outPerGroup) * outStride;
+    const scratch = work + f32_gemm_workspace_bytes();
+    winogradTilesOf(image, w, g, out, t0, min(per, tiles - t0), scratch, work);
+  }
+}
+
 /** y = conv(x, w): x [N, C, ...in] (PTR0), w [Cout, C/groups, ...kernel] (PTR1), y [N, Cout, ...out] (PTR2). */
 export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize): void {
   readShape(job);
@@ -73,6 +145,25 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
       const input = x + <usize>((item / arg(job, COUT)) * arg(job, C) + o / opg) * planeIn;
       dwForward(job, input, w + ((<usize>(o * kk)) << 2), y + <usize>item * planeOut);
     }
+    return;
+  }
+  const winograd =
+    isWinograd(job) &&
+    winogradSetup(
+      arg(job, IN_H),
+      arg(job, IN_W),
+      arg(job, OUT_H),
+      arg(job, OUT_W),
+      arg(job, P_H),
+      arg(job, P_W),
+      cpg,
+      opg,
+      false,
+      arg(job, COLS_BYTES),
+    );
+  if (winograd) {
+    const cout = arg(job, COUT);
+    winogradShare(thread, threads, work, w, x, cpg, arg(job, C), planeIn, y, opg, cout, planeOut);
     return;
   }
   const rows = cpg * kk;
@@ -137,6 +228,27 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
         dwAdjoint(job, gout, w + ((<usize>(o * kk)) << 2), gin);
       }
     }
+    return;
+  }
+  // The input gradient of a stride-1 conv is a stride-1 conv of gy with the filters flipped and
+  // transposed, padded so that its output has the input's size.
+  const winograd =
+    isWinograd(job) &&
+    winogradSetup(
+      arg(job, OUT_H),
+      arg(job, OUT_W),
+      arg(job, IN_H),
+      arg(job, IN_W),
+      2 - arg(job, P_H),
+      2 - arg(job, P_W),
+      opg,
+      cpg,
+      true,
+      arg(job, COLS_BYTES),
+    );
+  if (winograd) {
+    const cout = arg(job, COUT);
+    winogradShare(thread, threads, work, w, gy, opg, cout, planeOut, gx, cpg, arg(job, C), planeIn);
     return;
   }
   const rows = cpg * kk;
