@@ -35,7 +35,7 @@ import {
   taps,
 } from './conv-geometry';
 import { dwAdjoint, dwForward, dwWeight } from './f32-dwconv';
-import { winogradSetup, winogradTiles, winogradTilesOf } from './f32-winograd';
+import { winogradSetup, winogradTiles, winogradTilesOf, winogradWeightGrad } from './f32-winograd';
 
 // The job's shape, read once per call by `readShape`. Globals belong to an instance and every
 // thread runs its own instance, so threads never share them.
@@ -132,6 +132,25 @@ function winogradShare(
   }
 }
 
+/**
+ * Sets Winograd up for the forward conv or the weight gradient of `channels` input channels of a
+ * group; whether they fit the column buffer.
+ */
+function winogradSetupFor(job: usize, channels: i32): bool {
+  return winogradSetup(
+    arg(job, IN_H),
+    arg(job, IN_W),
+    arg(job, OUT_H),
+    arg(job, OUT_W),
+    arg(job, P_H),
+    arg(job, P_W),
+    channels,
+    opg,
+    false,
+    arg(job, COLS_BYTES),
+  );
+}
+
 /** y = conv(x, w): x [N, C, ...in] (PTR0), w [Cout, C/groups, ...kernel] (PTR1), y [N, Cout, ...out] (PTR2). */
 export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize): void {
   readShape(job);
@@ -147,20 +166,7 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
     }
     return;
   }
-  const winograd =
-    isWinograd(job) &&
-    winogradSetup(
-      arg(job, IN_H),
-      arg(job, IN_W),
-      arg(job, OUT_H),
-      arg(job, OUT_W),
-      arg(job, P_H),
-      arg(job, P_W),
-      cpg,
-      opg,
-      false,
-      arg(job, COLS_BYTES),
-    );
+  const winograd = isWinograd(job) && winogradSetupFor(job, cpg);
   if (winograd) {
     const cout = arg(job, COUT);
     winogradShare(thread, threads, work, w, x, cpg, arg(job, C), planeIn, y, opg, cout, planeOut);
@@ -333,6 +339,8 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
   // Threads split a group's input channels: each owns the weight columns of its channels.
   const parts = min(cpg, max(1, (threads + groups - 1) / groups));
   const cols = work + f32_gemm_workspace_bytes();
+  // Winograd when the widest share of channels fits the column buffer (then every share does).
+  const winograd = isWinograd(job) && winogradSetupFor(job, (cpg + parts - 1) / parts);
   share(groups * parts, thread, threads);
   for (let item = first; item < last; item++) {
     const part = item % parts;
@@ -341,6 +349,15 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
     const c1 = shareStart(cpg, parts, part + 1, 1);
     const sub = (c1 - c0) * kk;
     const out = gw + ((<usize>(g * opg * rows + c0 * kk)) << 2);
+    if (winograd) {
+      winogradSetupFor(job, c1 - c0);
+      const image = x + <usize>(g * cpg + c0) * planeIn;
+      const gout = gy + <usize>(g * opg) * planeOut;
+      const samples = <usize>arg(job, C) * planeIn;
+      const outputs = <usize>arg(job, COUT) * planeOut;
+      winogradWeightGrad(image, samples, gout, outputs, n, out, rows, cols, work);
+      continue;
+    }
     if (n == 0 || positions == 0) {
       for (let o = 0; o < opg; o++)
         memory.fill(out + ((<usize>(o * rows)) << 2), 0, (<usize>sub) << 2);

@@ -366,3 +366,153 @@ export function winogradTilesOf(
     transformOutput(m, t0 + t, tiles, out);
   }
 }
+
+/**
+ * Z[ξ][o][t − t0] = (A dY Aᵀ)[ξ] for the 2×2 output-gradient block dY of tiles t0 .. t0 + count
+ * of every output channel o (zero past the plane's edges): the weight gradient's counterpart
+ * of V. Four tiles of a row at a time where their block is inside the plane.
+ */
+function transformGradient(gout: usize, t0: i32, count: i32, z: usize): void {
+  const tilesW = (outW + 1) >> 1;
+  const plane = (<usize>(outH * outW)) << 2;
+  const step = (<usize>(cout * chunk)) << 2;
+  for (let o = 0; o < cout; o++) {
+    const src = gout + <usize>o * plane;
+    for (let t = 0; t < count;) {
+      const y = ((t0 + t) / tilesW) * 2;
+      const x = ((t0 + t) % tilesW) * 2;
+      const row = src + ((<usize>(y * outW + x)) << 2);
+      const below = row + ((<usize>outW) << 2);
+      let g00: v128, g01: v128, g10: v128, g11: v128;
+      let lanes = 1;
+      if (x + 8 <= outW && y + 2 <= outH && t + 4 <= count) {
+        const a = v128.load(row);
+        const b = v128.load(row, 16);
+        const c = v128.load(below);
+        const d = v128.load(below, 16);
+        g00 = i32x4.shuffle(a, b, 0, 2, 4, 6);
+        g01 = i32x4.shuffle(a, b, 1, 3, 5, 7);
+        g10 = i32x4.shuffle(c, d, 0, 2, 4, 6);
+        g11 = i32x4.shuffle(c, d, 1, 3, 5, 7);
+        lanes = 4;
+      } else {
+        const right = x + 1 < outW;
+        const down = y + 1 < outH;
+        g00 = f32x4.splat(load<f32>(row));
+        g01 = f32x4.splat(right ? load<f32>(row, 4) : 0);
+        g10 = f32x4.splat(down ? load<f32>(below) : 0);
+        g11 = f32x4.splat(right && down ? load<f32>(below, 4) : 0);
+      }
+      // r = A dY (4×2): rows dY₀, dY₀ + dY₁, dY₀ − dY₁, −dY₁; then Z = r Aᵀ, the same on columns.
+      const at = z + ((<usize>(o * chunk + t)) << 2);
+      for (let i = 0; i < 4; i++) {
+        let r0 = g00;
+        let r1 = g01;
+        if (i == 1) {
+          r0 = f32x4.add(g00, g10);
+          r1 = f32x4.add(g01, g11);
+        } else if (i == 2) {
+          r0 = f32x4.sub(g00, g10);
+          r1 = f32x4.sub(g01, g11);
+        } else if (i == 3) {
+          r0 = f32x4.neg(g10);
+          r1 = f32x4.neg(g11);
+        }
+        const to = at + <usize>(4 * i) * step;
+        put(to, r0, lanes);
+        put(to + step, f32x4.add(r0, r1), lanes);
+        put(to + 2 * step, f32x4.sub(r0, r1), lanes);
+        put(to + 3 * step, f32x4.neg(r1), lanes);
+      }
+      t += lanes;
+    }
+  }
+}
+
+/**
+ * The weight gradient of one group over `samples` samples: dU[ξ] = Σ Z[ξ]·V[ξ]ᵀ over every
+ * tile (16 GEMMs accumulating), then gw = Gᵀ dU G per filter. `image` is the first of the cin
+ * input planes of sample 0 (the next sample `imageStride` bytes on), `gout` the group's first
+ * output-gradient plane (`goutStride` likewise), `gw` the filter of (output 0, input 0), filters
+ * of the next output `gwRow` floats on.
+ */
+export function winogradWeightGrad(
+  image: usize,
+  imageStride: usize,
+  gout: usize,
+  goutStride: usize,
+  samples: i32,
+  gw: usize,
+  gwRow: i32,
+  scratch: usize,
+  work: usize,
+): void {
+  const du = scratch + SMALL;
+  const v = du + uBytes();
+  const band = v + chunkBytes();
+  const z = v + ((<usize>(16 * cin * chunk)) << 2);
+  const tiles = winogradTiles();
+  let accumulate = false;
+  for (let s = 0; s < samples; s++) {
+    for (let t0 = 0; t0 < tiles; t0 += chunk) {
+      const count = min(chunk, tiles - t0);
+      transformInput(image + <usize>s * imageStride, t0, count, v, scratch, band);
+      transformGradient(gout + <usize>s * goutStride, t0, count, z);
+      for (let xi = 0; xi < 16; xi++) {
+        f32_gemm(
+          cout,
+          cin,
+          count,
+          z + ((<usize>(xi * cout * chunk)) << 2),
+          chunk,
+          v + ((<usize>(xi * cin * chunk)) << 2),
+          chunk,
+          du + ((<usize>(xi * cout * cin)) << 2),
+          cin,
+          false,
+          true,
+          accumulate,
+          work,
+        );
+      }
+      accumulate = true;
+    }
+  }
+  for (let o = 0; o < cout; o++) {
+    for (let c = 0; c < cin; c++) {
+      const filter = gw + ((<usize>(o * gwRow + c * 9)) << 2);
+      if (!accumulate) memory.fill(filter, 0, 36);
+      else filterGradient(du + ((<usize>(o * cin + c)) << 2), (<usize>(cout * cin)) << 2, filter);
+    }
+  }
+}
+
+/**
+ * g = Gᵀ X G for the 4×4 X whose element ξ is at x + ξ·step: the 3×3 filter gradient. Gᵀ's rows:
+ * [1 ½ ½ 0], [0 ½ −½ 0], [0 ½ ½ 1].
+ */
+function filterGradient(x: usize, step: usize, g: usize): void {
+  for (let k = 0; k < 3; k++) {
+    // Row k of Gᵀ X, as four columns.
+    let r0: f32 = 0;
+    let r1: f32 = 0;
+    let r2: f32 = 0;
+    let r3: f32 = 0;
+    for (let j = 0; j < 4; j++) {
+      const x0 = load<f32>(x + <usize>j * step);
+      const x1 = load<f32>(x + <usize>(4 + j) * step);
+      const x2 = load<f32>(x + <usize>(8 + j) * step);
+      const x3 = load<f32>(x + <usize>(12 + j) * step);
+      const r: f32 =
+        k == 0 ? x0 + 0.5 * (x1 + x2) : k == 1 ? 0.5 * (x1 - x2) : 0.5 * (x1 + x2) + x3;
+      if (j == 0) r0 = r;
+      else if (j == 1) r1 = r;
+      else if (j == 2) r2 = r;
+      else r3 = r;
+    }
+    const row = g + ((<usize>(k * 3)) << 2);
+    store<f32>(row, r0 + 0.5 * (r1 + r2));
+    store<f32>(row, 0.5 * (r1 - r2), 4);
+    store<f32>(row, 0.5 * (r1 + r2) + r3, 8);
+  }
+}

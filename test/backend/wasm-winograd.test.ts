@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { seeded } from '../helpers/seeded.js';
 import type { GroupedConv } from '../../src/backend/backend.js';
 import * as reference from '../../src/backend/reference/conv.js';
-import { wasmConv, wasmConvAdjoint } from '../../src/backend/wasm/conv.js';
+import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from '../../src/backend/wasm/conv.js';
 import { slidingGeometry } from '../../src/ops/conv.js';
 
 // 3×3 stride-1 convs with at least 16 channels per group both ways run Winograd F(2×2, 3×3) on
@@ -11,7 +11,9 @@ import { slidingGeometry } from '../../src/ops/conv.js';
 // sum's: it is bounded (Higham's standard model, each rounding a relative error ≤ u) by
 // γ_K · Y_abs, where Y_abs is the same computation with every matrix and value replaced by its
 // absolute value, and K the longest chain of roundings to an output: 4 in G g Gᵀ, 2 in Bᵀ d B,
-// 1 product, cin − 1 sums over the input channels, 4 in Aᵀ M A. So K = cin + 10.
+// 1 product, cin − 1 sums over the input channels, 4 in Aᵀ M A. So K = cin + 10. The weight
+// gradient, Gᵀ [Σ (A dY Aᵀ) ⊙ (Bᵀ d B)] G over samples and tiles, has 2 + 2 + 1 + (tiles − 1)
+// + 4 ≤ tiles + 10.
 
 const U = 2 ** -24;
 const G = [
@@ -93,15 +95,66 @@ function absoluteWinograd(
   return out;
 }
 
-/** Fails unless |got − want| ≤ γ_K · bound elementwise, with K = cin + 10 roundings. */
+/**
+ * |A| |dY| |A|ᵀ for the 2×2 output-gradient block read by `block(a, b)`, as 16 numbers: the
+ * weight gradient's transformed tile.
+ */
+function absoluteBlock(block: (a: number, b: number) => number): Float64Array {
+  const z = new Float64Array(16);
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 4; j++)
+      for (let a = 0; a < 2; a++)
+        for (let b = 0; b < 2; b++) z[i * 4 + j] += Math.abs(AT[a][i] * AT[b][j] * block(a, b));
+  return z;
+}
+
+/**
+ * Y_abs of the weight gradient of one group, [cout, cin, 3, 3]: |G|ᵀ [Σ over samples and tiles
+ * of |Z| ⊙ |V|] |G|, with `input(n, c, y, x)` and `gout(n, o, y, x)` reading the data (zero
+ * outside).
+ */
+function absoluteWeightGradient(
+  [batch, cin, cout]: number[],
+  [outH, outW]: readonly number[],
+  input: (n: number, c: number, y: number, x: number) => number,
+  gout: (n: number, o: number, y: number, x: number) => number,
+  top: number,
+  left: number,
+): Float64Array {
+  const [tilesH, tilesW] = [Math.ceil(outH / 2), Math.ceil(outW / 2)];
+  const du = new Float64Array(cout * cin * 16);
+  for (let n = 0; n < batch; n++) {
+    for (let t = 0; t < tilesH * tilesW; t++) {
+      const [ty, tx] = [Math.floor(t / tilesW), t % tilesW];
+      const v = Array.from({ length: cin }, (_, c) =>
+        absolutePatch((r, s) => input(n, c, 2 * ty - top + r, 2 * tx - left + s)),
+      );
+      for (let o = 0; o < cout; o++) {
+        const z = absoluteBlock((a, b) => gout(n, o, 2 * ty + a, 2 * tx + b));
+        for (let c = 0; c < cin; c++)
+          for (let xi = 0; xi < 16; xi++) du[(o * cin + c) * 16 + xi] += z[xi] * v[c][xi];
+      }
+    }
+  }
+  const out = new Float64Array(cout * cin * 9);
+  for (let f = 0; f < cout * cin; f++)
+    for (let k = 0; k < 3; k++)
+      for (let l = 0; l < 3; l++)
+        for (let i = 0; i < 4; i++)
+          for (let j = 0; j < 4; j++)
+            out[f * 9 + k * 3 + l] += Math.abs(G[i][k] * G[j][l]) * du[f * 16 + i * 4 + j];
+  return out;
+}
+
+/** Fails unless |got − want| ≤ γ_K · bound elementwise, with K = terms + 10 roundings. */
 function within(
   name: string,
   got: Float32Array,
   want: Float64Array,
   bound: Float64Array,
-  cin: number,
+  terms: number,
 ) {
-  const K = cin + 10;
+  const K = terms + 10;
   for (let i = 0; i < got.length; i++) {
     const tolerance = ((K * U) / (1 - K * U)) * bound[i] + 1e-30;
     const error = Math.abs(got[i] - want[i]);
@@ -195,6 +248,26 @@ function check(spec: Spec, seed: number): void {
     }
   }
   within(`convAdjoint ${name}`, gx, wantX, boundX, opg);
+
+  // The weight gradient: Gᵀ [Σ (A dY Aᵀ) ⊙ (Bᵀ d B)] G, summed over samples and tiles.
+  const gw = new Float32Array(w.length);
+  wasmConvWeightGrad(x, gy, g, gw);
+  const wantW = new Float64Array(w.length);
+  reference.convWeightGrad(Float64Array.from(x), Float64Array.from(gy), g, wantW);
+  const boundW = new Float64Array(w.length);
+  for (let group = 0; group < g.groups; group++) {
+    const part = absoluteWeightGradient(
+      [g.batch, cpg, opg],
+      g.outSize,
+      (n, c, r, s) => at(x, n * g.channels + group * cpg + c, inH, inW, r, s),
+      (n, o, r, s) => at(gy, n * g.outChannels + group * opg + o, outH, outW, r, s),
+      top,
+      left,
+    );
+    boundW.set(part, group * opg * cpg * 9);
+  }
+  const tiles = g.batch * Math.ceil(outH / 2) * Math.ceil(outW / 2);
+  within(`convWeightGrad ${name}`, gw, wantW, boundW, tiles);
 }
 
 describe('wasm Winograd F(2×2, 3×3) convs', () => {
