@@ -13,6 +13,8 @@ import { check } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { normFits, type AnyBatchNorm } from './fusion-groups.js';
 import { layerChain, type ChainLink } from './layer-chain.js';
+import { InvertedResidual } from '../nn/zoo/mobilenet-v2.js';
+import { BasicBlock } from '../nn/zoo/resnet.js';
 
 /** Options of {@link pruneChannels}. */
 export interface ChannelPruneOptions {
@@ -69,9 +71,17 @@ function isProducer(m: Module): m is Producer {
   return (conv && m.groups === 1) || m instanceof Linear;
 }
 
+/** A depthwise conv (one filter per channel): it maps each channel on its own, as a ReLU does. */
+function isDepthwise(m: Module, channels: number): m is Conv {
+  const conv = m instanceof Conv1d || m instanceof Conv2d || m instanceof Conv3d;
+  return conv && m.groups === channels && m.inChannels === channels && m.outChannels === channels;
+}
+
 /** The layers whose shapes follow `chain[i]`'s output channels, or null when none reads them. */
 interface Followers {
   norms: AnyBatchNorm[];
+  /** Depthwise convs on the way (MobileNetV2's), which lose the same channels. */
+  depthwise: Conv[];
   /** The next conv or linear and how many of its input features each channel feeds. */
   consumer: Producer;
   block: number;
@@ -79,10 +89,12 @@ interface Followers {
 
 function followersOf(chain: ChainLink[], i: number, producer: Producer): Followers | null {
   const norms: AnyBatchNorm[] = [];
+  const depthwise: Conv[] = [];
   let flattened = false;
   for (let j = i + 1; j < chain.length; j++) {
     const m = chain[j].module;
     if (normFits(producer, m)) norms.push(m);
+    else if (!flattened && isDepthwise(m, producer.weight.shape[0])) depthwise.push(m);
     else if (m instanceof Flatten && !(producer instanceof Linear)) flattened = true;
     else if (isProducer(m)) {
       const channels = producer.weight.shape[0];
@@ -90,7 +102,7 @@ function followersOf(chain: ChainLink[], i: number, producer: Producer): Followe
       // A conv feeds a linear only through Flatten; then each channel is a block of inputs.
       const valid = m instanceof Linear ? producer instanceof Linear || flattened : !flattened;
       if (!valid || inputs % channels !== 0) return null;
-      return { norms, consumer: m, block: inputs / channels };
+      return { norms, depthwise, consumer: m, block: inputs / channels };
     } else if (!CHANNELWISE.some((cls) => m instanceof cls)) return null;
   }
   return null;
@@ -128,6 +140,11 @@ function shrink(producer: Producer, followers: Followers, keep: number[]): void 
     producer,
     producer instanceof Linear ? { outFeatures: keep.length } : { outChannels: keep.length },
   );
+  for (const conv of followers.depthwise) {
+    conv.weight = parameter(keepAlong(conv.weight, 0, keep));
+    if (conv.bias) conv.bias = parameter(keepAlong(conv.bias, 0, keep));
+    Object.assign(conv, { inChannels: keep.length, outChannels: keep.length, groups: keep.length });
+  }
   for (const norm of followers.norms) {
     if (norm.weight) norm.weight = parameter(keepAlong(norm.weight, 0, keep));
     if (norm.bias) norm.bias = parameter(keepAlong(norm.bias, 0, keep));
@@ -148,10 +165,11 @@ function shrink(producer: Producer, followers: Followers, keep: number[]): void 
  * from every conv (groups 1) and hidden linear layer of a chain-shaped model, and shrinks what
  * reads them — the batch norms after it and the input channels of the next conv (or the input
  * features of the linear layer after Flatten) — so the model gets really smaller and faster. The
- * last layer (the classes) is kept. Works on Sequential chains and fashion_cnn / small_vgg; a
- * residual block (ResNet, MobileNetV2) is refused with a FoveaError, since the channels it passes
- * on are also read by the addition. Changes the model in place (new parameter tensors: create
- * the optimizer after pruning); fine-tune with `fit` to recover accuracy.
+ * last layer (the classes) is kept. Works on Sequential chains and fashion_cnn / small_vgg; in a
+ * model with residual blocks (ResNet, MobileNetV2) it prunes inside each block only — the
+ * channels between its convs, depthwise convs included — since the channels a block passes on
+ * are also read by the addition. Changes the model in place (new parameter tensors: create the
+ * optimizer after pruning); fine-tune with `fit` to recover accuracy.
  *
  * @example
  * pruneChannels(model, { amount: 0.5 }); // [{ name: 'features.0', before: 32, after: 16 }, ...]
@@ -163,17 +181,43 @@ export function pruneChannels(model: Module, options: ChannelPruneOptions): Chan
     'pruneChannels',
     () => `amount must be a fraction in [0, 1), got ${amount}`,
   );
-  const chain = layerChain(model, 'pruneChannels');
   const report: ChannelPruneReport = [];
-  chain.forEach(({ name, module }, i) => {
-    if (!isProducer(module)) return;
-    const followers = followersOf(chain, i, module);
-    if (!followers) return;
-    const before = module.weight.shape[0];
-    const after = Math.max(1, Math.round(before * (1 - amount)));
-    if (after === before) return;
-    shrink(module, followers, strongestChannels(module, after));
-    report.push({ name, before, after });
-  });
+  for (const chain of prunableChains(model)) {
+    chain.forEach(({ name, module }, i) => {
+      if (!isProducer(module)) return;
+      const followers = followersOf(chain, i, module);
+      if (!followers) return;
+      const before = module.weight.shape[0];
+      const after = Math.max(1, Math.round(before * (1 - amount)));
+      if (after === before) return;
+      shrink(module, followers, strongestChannels(module, after));
+      report.push({ name, before, after });
+    });
+  }
   return report;
+}
+
+/**
+ * The chains whose inner channels may go: the whole model when it is a chain, else the inside of
+ * each residual block — ResNet's BasicBlock (conv1 → bn1 → ReLU → conv2) and MobileNetV2's
+ * InvertedResidual (expand → depthwise → project) — whose ends (the channels the addition reads)
+ * stay.
+ */
+function prunableChains(model: Module): ChainLink[][] {
+  const blocks = model
+    .namedModules()
+    .filter(([, m]) => m instanceof BasicBlock || m instanceof InvertedResidual);
+  if (blocks.length === 0) return [layerChain(model, 'pruneChannels')];
+  const qualify = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
+  return blocks.map(([prefix, block]) =>
+    block instanceof BasicBlock
+      ? (['conv1', 'bn1', 'relu', 'conv2'] as const).map((name) => ({
+          name: qualify(prefix, name),
+          module: block[name],
+        }))
+      : layerChain((block as InvertedResidual).conv, 'pruneChannels').map((link) => ({
+          name: qualify(qualify(prefix, 'conv'), link.name),
+          module: link.module,
+        })),
+  );
 }

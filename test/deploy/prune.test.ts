@@ -7,7 +7,6 @@ import {
   createModel,
   fit,
   Flatten,
-  FoveaError,
   KeepPruned,
   Linear,
   magnitudePrune,
@@ -21,6 +20,8 @@ import {
   TensorDataset,
 } from '../../src/index.js';
 import { Generator } from '../../src/tensor/random.js';
+import { BasicBlock, type ResNet } from '../../src/nn/zoo/resnet.js';
+import { InvertedResidual, type MobileNetV2 } from '../../src/nn/zoo/mobilenet-v2.js';
 import { maxAbsDiff, parameterCount, randomizeNorms } from './helpers.js';
 
 const generator = () => new Generator(5);
@@ -150,16 +151,62 @@ describe('pruneChannels', () => {
     assert.equal(model.forward(randn([2, 1, 28, 28])).shape.join(), '2,10');
   });
 
-  it('refuses residual models, naming the block', () => {
-    assert.throws(
-      () => pruneChannels(createModel('resnet18', { numClasses: 10 }), { amount: 0.5 }),
-      (e: Error) =>
-        e instanceof FoveaError &&
-        /pruneChannels: layer1\.0 \(BasicBlock\) adds a residual connection/.test(e.message),
+  it('prunes inside ResNet blocks and keeps what the additions read', () => {
+    const model = createModel('resnet18', { numClasses: 10 }) as ResNet;
+    const block = model.layer1.at(0) as BasicBlock;
+    const stream = block.conv2.outChannels;
+    const count = parameterCount(model);
+    const report = pruneChannels(model, { amount: 0.5 });
+    assert.deepEqual(report.length, 8); // conv1 of each of the 8 blocks
+    assert.deepEqual(report[0], { name: 'layer1.0.conv1', before: stream, after: stream / 2 });
+    assert.equal(block.bn1.running_mean!.size, stream / 2);
+    assert.equal(block.conv2.inChannels, stream / 2);
+    assert.equal(block.conv2.outChannels, stream);
+    assert.ok(parameterCount(model) < 0.7 * count);
+    assert.equal(model.forward(randn([2, 3, 32, 32])).shape.join(), '2,10');
+  });
+
+  it('is exact inside a ResNet block when the removed channels carry nothing', () => {
+    const block = new BasicBlock(4, 6);
+    randomizeNorms(block);
+    // Channels 0, 2 and 5 of conv1: tiny weights, and a norm shift the ReLU removes.
+    for (const c of [0, 2, 5]) {
+      block.conv1.weight.data.fill(1e-4, c * 36, (c + 1) * 36);
+      block.bn1.bias!.data[c] = -10;
+      block.bn1.running_mean!.data[c] = 0;
+    }
+    block.eval();
+    const x = randn([2, 4, 5, 5], { generator: generator() });
+    const before = noGrad(() => block.forward(x));
+    pruneChannels(block, { amount: 0.5 });
+    assert.equal(block.conv1.outChannels, 3);
+    assert.ok(
+      maxAbsDiff(
+        before,
+        noGrad(() => block.forward(x)),
+      ) < 1e-6,
     );
-    assert.throws(
-      () => pruneChannels(createModel('mobilenet_v2', { numClasses: 10 }), { amount: 0.5 }),
-      /pruneChannels: features\.3 \(InvertedResidual\) adds a residual connection/,
+  });
+
+  it('prunes the expanded channels of MobileNetV2 blocks, depthwise convs included', () => {
+    const model = createModel('mobilenet_v2', { numClasses: 10, widthMult: 0.5 }) as MobileNetV2;
+    const block = model.features.at(3) as InvertedResidual;
+    const [expand, depthwise] = [block.conv.at(0), block.conv.at(1)] as Sequential[];
+    const hidden = (expand.at(0) as Conv2d).outChannels;
+    const report = pruneChannels(model, { amount: 0.5 });
+    assert.ok(report.some((r) => r.name === 'features.3.conv.0.0' && r.after === hidden / 2));
+    const dw = depthwise.at(0) as Conv2d;
+    assert.deepEqual(
+      [dw.inChannels, dw.outChannels, dw.groups],
+      [hidden / 2, hidden / 2, hidden / 2],
     );
+    assert.equal((block.conv.at(2) as Conv2d).inChannels, hidden / 2);
+    assert.equal(model.forward(randn([2, 3, 32, 32])).shape.join(), '2,10');
+    // Gradients reach every remaining parameter, so the pruned model can be fine-tuned.
+    model
+      .forward(randn([2, 3, 32, 32]))
+      .sum()
+      .backward();
+    assert.ok(model.parameters().every((p) => p.grad !== null));
   });
 });

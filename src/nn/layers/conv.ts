@@ -146,7 +146,8 @@ abstract class ConvBase<O extends ConvOptions | ConvTransposeOptions> extends Mo
   }
 
   forward(x: Tensor): Tensor {
-    return this.op(x, this.weight, this.bias, this.options);
+    // `groups` is read from the field: channel pruning shrinks a depthwise conv's groups.
+    return this.op(x, this.weight, this.bias, { ...this.options, groups: this.groups });
   }
 
   /** PyTorch's repr: the kernel and stride, then only what differs from the defaults. */
