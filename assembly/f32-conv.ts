@@ -8,6 +8,7 @@ import { arg, ptr, shareStart } from './job';
 import {
   C,
   COLS_BYTES,
+  CONV_WORDS,
   COUT,
   D_H,
   D_W,
@@ -114,6 +115,7 @@ function winogradShare(
   outPerGroup: i32,
   outTotal: i32,
   outStride: usize,
+  bias: usize,
 ): void {
   const tiles = winogradTiles();
   const parts = max(1, (threads + n * groups - 1) / (n * groups));
@@ -128,7 +130,8 @@ function winogradShare(
     const image = input + <usize>(s * inTotal + g * inPerGroup) * inStride;
     const out = output + <usize>(s * outTotal + g * outPerGroup) * outStride;
     const scratch = work + f32_gemm_workspace_bytes();
-    winogradTilesOf(image, w, g, out, t0, min(per, tiles - t0), scratch, work);
+    const groupBias = bias == 0 ? 0 : bias + ((<usize>(g * outPerGroup)) << 2);
+    winogradTilesOf(image, w, g, out, groupBias, t0, min(per, tiles - t0), scratch, work);
   }
 }
 
@@ -151,25 +154,48 @@ function winogradSetupFor(job: usize, channels: i32): bool {
   );
 }
 
-/** y = conv(x, w): x [N, C, ...in] (PTR0), w [Cout, C/groups, ...kernel] (PTR1), y [N, Cout, ...out] (PTR2). */
+/** The forward job's word after the geometry: the bias [Cout] (0 for none). */
+const BIAS = CONV_WORDS;
+
+/**
+ * y = conv(x, w) (+ bias): x [N, C, ...in] (PTR0), w [Cout, C/groups, ...kernel] (PTR1),
+ * y [N, Cout, ...out] (PTR2).
+ */
 export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize): void {
   readShape(job);
   const x = ptr(job, PTR0);
   const w = ptr(job, PTR1);
   const y = ptr(job, PTR2);
+  const bias = ptr(job, BIAS);
   if (cpg == 1) {
     share(n * arg(job, COUT), thread, threads);
     for (let item = first; item < last; item++) {
       const o = item % arg(job, COUT);
       const input = x + <usize>((item / arg(job, COUT)) * arg(job, C) + o / opg) * planeIn;
-      dwForward(job, input, w + ((<usize>(o * kk)) << 2), y + <usize>item * planeOut);
+      const plane = y + <usize>item * planeOut;
+      dwForward(job, input, w + ((<usize>(o * kk)) << 2), plane);
+      if (bias != 0) addBias(plane, 0, 1, positions, bias + ((<usize>o) << 2));
     }
     return;
   }
   const winograd = isWinograd(job) && winogradSetupFor(job, cpg);
   if (winograd) {
     const cout = arg(job, COUT);
-    winogradShare(thread, threads, work, w, x, cpg, arg(job, C), planeIn, y, opg, cout, planeOut);
+    winogradShare(
+      thread,
+      threads,
+      work,
+      w,
+      x,
+      cpg,
+      arg(job, C),
+      planeIn,
+      y,
+      opg,
+      cout,
+      planeOut,
+      bias,
+    );
     return;
   }
   const rows = cpg * kk;
@@ -212,6 +238,28 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
       false,
       work,
     );
+    if (bias != 0) addBias(out, planeOut, opg, count, bias + ((<usize>(g * opg)) << 2));
+  }
+}
+
+/**
+ * Adds bias[r] to `count` floats of each of `rows` rows from `out`, rows `ld` bytes apart: the
+ * conv's bias, on a block of output that is still in cache.
+ */
+function addBias(out: usize, ld: usize, rows: i32, count: i32, bias: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const b = load<f32>(bias + ((<usize>r) << 2));
+    const row = out + <usize>r * ld;
+    const v = f32x4.splat(b);
+    let j = 0;
+    for (; j + 4 <= count; j += 4) {
+      const at = row + ((<usize>j) << 2);
+      v128.store(at, f32x4.add(v128.load(at), v));
+    }
+    for (; j < count; j++) {
+      const at = row + ((<usize>j) << 2);
+      store<f32>(at, load<f32>(at) + b);
+    }
   }
 }
 
@@ -254,7 +302,21 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
     );
   if (winograd) {
     const cout = arg(job, COUT);
-    winogradShare(thread, threads, work, w, gy, opg, cout, planeOut, gx, cpg, arg(job, C), planeIn);
+    winogradShare(
+      thread,
+      threads,
+      work,
+      w,
+      gy,
+      opg,
+      cout,
+      planeOut,
+      gx,
+      cpg,
+      arg(job, C),
+      planeIn,
+      0,
+    );
     return;
   }
   const rows = cpg * kk;

@@ -249,11 +249,11 @@ function transformInput(image: usize, t0: i32, count: i32, v: usize, d: usize, b
 }
 
 /**
- * out[o] 2×2 blocks = (Aᵀ M A) for tiles t0 .. t0 + count, clipped at the plane's edges;
- * Aᵀ's rows: [1 1 1 0], [0 1 −1 −1]. Four tiles of a row at a time where their eight columns
- * and two rows are inside the plane, one at a time elsewhere.
+ * out[o] 2×2 blocks = (Aᵀ M A) + bias[o] (`bias` 0: none) for tiles t0 .. t0 + count,
+ * clipped at the plane's edges; Aᵀ's rows: [1 1 1 0], [0 1 −1 −1]. Four tiles of a row at a
+ * time where their eight columns and two rows are inside the plane, one at a time elsewhere.
  */
-function transformOutput(m: usize, t0: i32, count: i32, out: usize): void {
+function transformOutput(m: usize, t0: i32, count: i32, out: usize, bias: usize): void {
   const tilesW = (outW + 1) >> 1;
   const plane = (<usize>(outH * outW)) << 2;
   const step = (<usize>(cout * chunk)) << 2;
@@ -294,10 +294,11 @@ function transformOutput(m: usize, t0: i32, count: i32, out: usize): void {
           s13 = bottom;
         }
       }
-      const y00 = f32x4.add(f32x4.add(s00, s01), s02);
-      const y01 = f32x4.sub(f32x4.sub(s01, s02), s03);
-      const y10 = f32x4.add(f32x4.add(s10, s11), s12);
-      const y11 = f32x4.sub(f32x4.sub(s11, s12), s13);
+      const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + ((<usize>o) << 2)));
+      const y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b);
+      const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b);
+      const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b);
+      const y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b);
       const row = dst + ((<usize>(y * outW + x)) << 2);
       const below = row + ((<usize>outW) << 2);
       if (inside) {
@@ -321,15 +322,16 @@ function transformOutput(m: usize, t0: i32, count: i32, out: usize): void {
 }
 
 /**
- * Tiles t0 .. t0 + count of one sample's output planes of group `group`: `image` is the
- * group's first input plane, `out` its first output plane, `w` all the filters, `scratch` the
- * bytes `winogradSetup` was given, `work` the GEMM's workspace.
+ * Tiles t0 .. t0 + count of one sample's output planes of group `group`: `image` is the group's
+ * first input plane, `out` its first output plane (`bias` its first bias, or 0), `w` all the
+ * filters, `scratch` the bytes `winogradSetup` was given, `work` the GEMM's workspace.
  */
 export function winogradTilesOf(
   image: usize,
   w: usize,
   group: i32,
   out: usize,
+  bias: usize,
   t0: i32,
   count: i32,
   scratch: usize,
@@ -363,7 +365,7 @@ export function winogradTilesOf(
         work,
       );
     }
-    transformOutput(m, t0 + t, tiles, out);
+    transformOutput(m, t0 + t, tiles, out, bias);
   }
 }
 

@@ -44,10 +44,12 @@ export interface Backend {
   matmul(args: MatmulArgs): void;
 
   /**
-   * Grouped convolution without bias: x [N, C, ...inSize] and w [C_out, C/groups, ...kernel] →
-   * out [N, C_out, ...outSize] (cross-correlation, zero padding, as PyTorch's conv).
+   * Grouped convolution: x [N, C, ...inSize] and w [C_out, C/groups, ...kernel] →
+   * out [N, C_out, ...outSize] (cross-correlation, zero padding, as PyTorch's conv), plus
+   * bias[c] on every output of channel c when a bias is given (added while the output is in
+   * cache, so the layer's bias costs no pass of its own).
    */
-  conv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: TypedArray): void;
+  conv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: TypedArray, bias?: TypedArray): void;
   /**
    * The adjoint of `conv` in x: gout [N, C_out, ...outSize] → gin [N, C, ...inSize], overwritten.
    * It is conv's input gradient and conv transpose's forward.

@@ -1,6 +1,7 @@
 import type { ConvGeometry } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
+import { sumTo } from './sum-to.js';
 import { check, fmt, FoveaError } from '../tensor/errors.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -48,13 +49,20 @@ export function slidingGeometry(
 }
 
 /**
- * y = conv(x, weight) without bias: x [N, geom.channels, ...inSize], weight
+ * y = conv(x, weight) (+ bias per output channel): x [N, geom.channels, ...inSize], weight
  * [C_out, channels/groups, ...kernel] → [N, C_out, ...outSize]. Not recorded.
  */
-export function convolve(x: Tensor, weight: Tensor, geom: ConvGeometry, groups: number): Tensor {
+export function convolve(
+  x: Tensor,
+  weight: Tensor,
+  geom: ConvGeometry,
+  groups: number,
+  bias?: Tensor | null,
+): Tensor {
   const outChannels = weight.shape[0];
   const y = empty([geom.batch, outChannels, ...geom.outSize], x.dtype);
-  getBackend().conv(x.data, weight.data, { ...geom, groups, outChannels }, y.data);
+  const conv = { ...geom, groups, outChannels };
+  getBackend().conv(x.data, weight.data, conv, y.data, bias?.data);
   return y;
 }
 
@@ -352,12 +360,16 @@ function convNd(
     padBefore: padsWithZeros ? before : none,
     padAfter: padsWithZeros ? after : none,
   });
-  const out = record(op, convolve(input, weight, geom, groups), [input, weight], (g) => [
+  const parents = bias ? [input, weight, bias] : [input, weight];
+  const out = record(op, convolve(input, weight, geom, groups, bias), parents, (g) => [
     input.requiresGrad ? convolveAdjoint(g, weight, geom, groups) : null,
     weight.requiresGrad ? convolveWeightGrad(input, g, geom, groups, weight.shape) : null,
+    bias?.requiresGrad
+      ? reshape(sumTo(g, [1, bias.size, ...geom.outSize.map(() => 1)]), [bias.size])
+      : null,
   ]);
   const pads = [...geom.padBefore, ...(padsWithZeros ? after : none)];
-  return traced('conv', addBias(out, bias), [input, weight, bias], {
+  return traced('conv', out, [input, weight, bias], {
     stride,
     dilation,
     groups,

@@ -55,8 +55,14 @@ function columns(x: TypedArray, geom: ConvGeometry): TypedArray {
   return cols;
 }
 
-/** The kernel interface's `conv`: y[n, g] = W[g] · cols[n, g] for every sample and group. */
-export function conv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: TypedArray): void {
+/** The kernel interface's `conv`: y[n, g] = W[g] · cols[n, g] (+ bias) for every sample and group. */
+export function conv(
+  x: TypedArray,
+  w: TypedArray,
+  geom: GroupedConv,
+  out: TypedArray,
+  bias?: TypedArray,
+): void {
   const blocks = groupBlocks(geom);
   const cols = columns(x, geom);
   for (let g = 0; g < geom.groups; g++) {
@@ -73,6 +79,12 @@ export function conv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: Typed
       accumulate: false,
     });
   }
+  if (bias) addChannelBias(out, bias, blocks.positions);
+}
+
+/** out[n, c, p] += bias[c] for out [N, C, positions]. */
+function addChannelBias(out: TypedArray, bias: TypedArray, positions: number): void {
+  for (let i = 0; i < out.length; i++) out[i] += bias[Math.floor(i / positions) % bias.length];
 }
 
 /** The kernel interface's `convAdjoint`: col2im of W[g]ᵀ · gout[n, g]. */

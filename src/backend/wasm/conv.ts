@@ -41,21 +41,29 @@ export function convFlops(geom: GroupedConv): number {
  */
 function run(
   kind: number,
-  fallback: (a: TypedArray, b: TypedArray, geom: GroupedConv, out: TypedArray) => void,
+  fallback: (
+    a: TypedArray,
+    b: TypedArray,
+    geom: GroupedConv,
+    out: TypedArray,
+    bias?: TypedArray,
+  ) => void,
   a: TypedArray,
   b: TypedArray,
   geom: GroupedConv,
   out: TypedArray,
+  bias?: TypedArray,
 ): void {
   if (
     !(a instanceof Float32Array) ||
     !(b instanceof Float32Array) ||
     !(out instanceof Float32Array) ||
+    (bias !== undefined && !(bias instanceof Float32Array)) ||
     out.length === 0 ||
     a.length === 0 ||
     b.length === 0
   ) {
-    fallback(a, b, geom, out);
+    fallback(a, b, geom, out, bias);
     return;
   }
   const threads = pool();
@@ -63,19 +71,30 @@ function run(
   const aAt = room.room(a.length);
   const bAt = room.room(b.length);
   const outAt = room.room(out.length);
+  const biasAt = bias ? room.room(bias.length) : 0;
   const heap = new Float32Array(room.buffer());
   heap.set(a, aAt / 4);
   heap.set(b, bAt / 4);
+  if (bias) heap.set(bias, biasAt / 4);
   threads.run(
-    [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes],
+    [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes, biasAt],
     convFlops(geom) >= PARALLEL_FLOPS,
   );
   out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
 }
 
-/** The kernel interface's `conv` on the pool: im2col slices and GEMM, or direct depthwise. */
-export function wasmConv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: TypedArray): void {
-  run(JOB.conv, reference.conv, x, w, geom, out);
+/**
+ * The kernel interface's `conv` on the pool: Winograd, im2col slices and GEMM, or direct
+ * depthwise, with the bias added to each block of output as it is made.
+ */
+export function wasmConv(
+  x: TypedArray,
+  w: TypedArray,
+  geom: GroupedConv,
+  out: TypedArray,
+  bias?: TypedArray,
+): void {
+  run(JOB.conv, reference.conv, x, w, geom, out, bias);
 }
 
 /** The kernel interface's `convAdjoint` on the pool. */
