@@ -9,6 +9,7 @@ import { elementwise_job } from './elementwise';
 import { window_job } from './window';
 import { normalize_job } from './normalize';
 import { qu8_conv_job, qu8_quantize_job } from './qu8-conv';
+import { adagrad_job, adam_job, rmsprop_job, sgd_job } from './optim';
 
 export { f32_gemm_workspace_bytes };
 
@@ -27,6 +28,10 @@ const WINDOW = 6;
 const NORMALIZE = 7;
 const QUANTIZE = 8;
 const QUANTIZED_CONV = 9;
+const ADAM = 10;
+const SGD = 11;
+const RMSPROP = 12;
+const ADAGRAD = 13;
 
 /** Runs this thread's share of the job at `job`; `work` is this thread's scratch memory. */
 export function run_job(job: usize, thread: i32, threads: i32, work: usize): void {
@@ -40,5 +45,9 @@ export function run_job(job: usize, thread: i32, threads: i32, work: usize): voi
   else if (kind == NORMALIZE) normalize_job(job, thread, threads);
   else if (kind == QUANTIZE) qu8_quantize_job(job, thread, threads);
   else if (kind == QUANTIZED_CONV) qu8_conv_job(job, thread, threads, work);
+  else if (kind == ADAM) adam_job(job, thread, threads);
+  else if (kind == SGD) sgd_job(job, thread, threads);
+  else if (kind == RMSPROP) rmsprop_job(job, thread, threads);
+  else if (kind == ADAGRAD) adagrad_job(job, thread, threads);
   else unreachable();
 }

@@ -116,6 +116,15 @@ export interface Backend {
   resample(x: TypedArray, dims: ResampleDims, map: AxisMap, out: TypedArray): void;
   /** The adjoint of resample: scatters output gradients back through the same taps. */
   resampleBackward(gout: TypedArray, dims: ResampleDims, map: AxisMap, gin: TypedArray): void;
+
+  /** One Adam, AdamW or AMSGrad step of a parameter, in place (see AdamUpdate). */
+  adamUpdate(args: AdamUpdate): void;
+  /** One SGD step of a parameter, with or without momentum, in place (see SGDUpdate). */
+  sgdUpdate(args: SGDUpdate): void;
+  /** One RMSprop step of a parameter, in place (see RMSpropUpdate). */
+  rmspropUpdate(args: RMSpropUpdate): void;
+  /** One Adagrad step of a parameter, in place (see AdagradUpdate). */
+  adagradUpdate(args: AdagradUpdate): void;
 }
 
 /** Elementwise functions of one argument. */
@@ -305,4 +314,82 @@ export interface AxisMap {
   index: Int32Array;
   weight: Float64Array;
   fill: number;
+}
+
+/**
+ * What every optimizer update takes: a parameter, updated in place, and its gradient, which the
+ * rule sees as d = (maximize ? −grad : grad) + weightDecay·param (the L2 term skipped when
+ * weightDecay is 0, as PyTorch does). Buffers are the parameter's size; scalars are this step's,
+ * already resolved by the optimizer.
+ */
+export interface ParamUpdate {
+  param: TypedArray;
+  grad: TypedArray;
+  /** L2 penalty added to the gradient (0 for none, and for AdamW's decoupled decay). */
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/**
+ * torch.optim.Adam's rule: m = β1·m + (1 − β1)·d, v = β2·v + (1 − β2)·d²; with AMSGrad
+ * vMax = max(vMax, v) replaces v below; p = p·shrink − stepSize·m / (√v / bias2Sqrt + eps).
+ */
+export interface AdamUpdate extends ParamUpdate {
+  /** m, updated in place. */
+  expAvg: TypedArray;
+  /** v, updated in place. */
+  expAvgSq: TypedArray;
+  /** AMSGrad's running maximum of v, updated in place; null without AMSGrad. */
+  maxExpAvgSq: TypedArray | null;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1 − lr·weightDecay for AdamW's decoupled decay; 1 for Adam. */
+  shrink: number;
+  /** lr / (1 − β1ᵗ) at step t. */
+  stepSize: number;
+  /** √(1 − β2ᵗ) at step t. */
+  bias2Sqrt: number;
+}
+
+/**
+ * torch.optim.SGD's rule: with a momentum buffer b = momentum·b + (1 − dampening)·d (b = d on
+ * its first step), d becomes d + momentum·b with Nesterov, else b; then p = p − lr·d.
+ */
+export interface SGDUpdate extends ParamUpdate {
+  lr: number;
+  /** b, updated in place; null without momentum. */
+  momentumBuffer: TypedArray | null;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  /** The buffer's first step: it is set to d, undamped, and its contents are not read. */
+  firstStep: boolean;
+}
+
+/**
+ * torch.optim.RMSprop's rule: s = α·s + (1 − α)·d²; centered, ḡ = α·ḡ + (1 − α)·d and the
+ * variance is s − ḡ², else s; den = √variance + eps; with a momentum buffer
+ * b = momentum·b + d/den and p = p − lr·b, else p = p − lr·d/den.
+ */
+export interface RMSpropUpdate extends ParamUpdate {
+  lr: number;
+  alpha: number;
+  eps: number;
+  /** s, updated in place. */
+  squareAvg: TypedArray;
+  /** ḡ, updated in place; null unless centered. */
+  gradAvg: TypedArray | null;
+  /** b, updated in place; null without momentum. */
+  momentumBuffer: TypedArray | null;
+  momentum: number;
+}
+
+/** torch.optim.Adagrad's rule: s = s + d², p = p − lr·d / (√s + eps). */
+export interface AdagradUpdate extends ParamUpdate {
+  /** This step's learning rate: lr / (1 + (t − 1)·lrDecay) at step t. */
+  lr: number;
+  eps: number;
+  /** s, the sum of squared gradients, updated in place. */
+  sum: TypedArray;
 }

@@ -1,8 +1,8 @@
+import { getBackend } from '../tensor/backend-registry.js';
 import { full } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   checkNonNegative,
-  decayedGrad,
   Optimizer,
   withDefaults,
   type ParamGroup,
@@ -67,12 +67,15 @@ export class Adagrad extends Optimizer<Required<AdagradOptions>, AdagradState> {
     group: ParamGroup<Required<AdagradOptions>>,
   ): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
-    const clr = lr / (1 + (++state.step - 1) * lrDecay);
-    const [p, g, s] = [param.data, grad.data, state.sum.data];
-    for (let i = 0; i < p.length; i++) {
-      const gi = decayedGrad(g[i], p[i], maximize, weightDecay);
-      s[i] += gi * gi;
-      p[i] -= (clr * gi) / (Math.sqrt(s[i]) + eps);
-    }
+    const step = ++state.step;
+    getBackend().adagradUpdate({
+      param: param.data,
+      grad: grad.data,
+      sum: state.sum.data,
+      lr: lr / (1 + (step - 1) * lrDecay),
+      eps,
+      weightDecay,
+      maximize,
+    });
   }
 }

@@ -1,9 +1,9 @@
+import { getBackend } from '../tensor/backend-registry.js';
 import { zerosLike } from '../tensor/create.js';
 import { check } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   checkNonNegative,
-  decayedGrad,
   Optimizer,
   withDefaults,
   type ParamGroup,
@@ -75,21 +75,22 @@ export class Adam extends Optimizer<Required<AdamOptions>, AdamState> {
     const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
     const [beta1, beta2] = betas;
     const step = ++state.step;
-    const stepSize = lr / (1 - beta1 ** step);
-    const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
-    const shrink = this.decoupledWeightDecay ? 1 - lr * weightDecay : 1;
-    const l2 = this.decoupledWeightDecay ? 0 : weightDecay;
     if (amsgrad) state.maxExpAvgSq ??= zerosLike(param);
-    const vMax = amsgrad ? state.maxExpAvgSq!.data : null;
-    const [p, g, m, v] = [param.data, grad.data, state.expAvg.data, state.expAvgSq.data];
-    for (let i = 0; i < p.length; i++) {
-      const gi = decayedGrad(g[i], p[i], maximize, l2);
-      m[i] = beta1 * m[i] + (1 - beta1) * gi;
-      v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-      if (vMax !== null) vMax[i] = Math.max(vMax[i], v[i]);
-      const denominator = Math.sqrt(vMax !== null ? vMax[i] : v[i]) / bias2Sqrt + eps;
-      p[i] = p[i] * shrink - (stepSize * m[i]) / denominator;
-    }
+    getBackend().adamUpdate({
+      param: param.data,
+      grad: grad.data,
+      expAvg: state.expAvg.data,
+      expAvgSq: state.expAvgSq.data,
+      maxExpAvgSq: amsgrad ? state.maxExpAvgSq!.data : null,
+      beta1,
+      beta2,
+      eps,
+      weightDecay: this.decoupledWeightDecay ? 0 : weightDecay,
+      shrink: this.decoupledWeightDecay ? 1 - lr * weightDecay : 1,
+      stepSize: lr / (1 - beta1 ** step),
+      bias2Sqrt: Math.sqrt(1 - beta2 ** step),
+      maximize,
+    });
   }
 }
 

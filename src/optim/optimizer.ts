@@ -66,8 +66,9 @@ export function checkNonNegative(op: string, options: Record<string, number>): v
  * The base of every optimizer, after PyTorch's `torch.optim.Optimizer`: parameter groups with
  * per-group options, per-parameter state created on the first step, `step()`, `zeroGrad()` and
  * `stateDict()` / `loadStateDict()`. A subclass says how to start a parameter's state and how to
- * update one parameter. Updates write straight into `param.data`; parameters that do not require
- * grad, or have no gradient yet, are skipped.
+ * update one parameter: it resolves the step's scalars and runs the backend's update kernel
+ * (`adamUpdate`, `sgdUpdate`, …), which writes straight into `param.data`; parameters that do
+ * not require grad, or have no gradient yet, are skipped.
  *
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
@@ -298,13 +299,4 @@ function copyOptions<T extends object>(options: T): T {
     if (Array.isArray(value)) (out as Record<string, unknown>)[key] = [...(value as unknown[])];
   }
   return out;
-}
-
-/**
- * One element of the gradient the update rules see: negated when maximizing, plus
- * weightDecay·p (PyTorch's L2 form, skipped when the decay is 0 as PyTorch does).
- */
-export function decayedGrad(g: number, p: number, maximize: boolean, weightDecay: number): number {
-  const d = maximize ? -g : g;
-  return weightDecay === 0 ? d : d + weightDecay * p;
 }

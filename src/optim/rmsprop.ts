@@ -1,8 +1,8 @@
+import { getBackend } from '../tensor/backend-registry.js';
 import { zerosLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   checkNonNegative,
-  decayedGrad,
   Optimizer,
   withDefaults,
   type ParamGroup,
@@ -75,24 +75,18 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>, RMSpropState> {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     if (centered) state.gradAvg ??= zerosLike(param);
     if (momentum > 0) state.momentumBuffer ??= zerosLike(param);
-    const [p, g, s] = [param.data, grad.data, state.squareAvg.data];
-    const mean = centered ? state.gradAvg!.data : null;
-    const buf = momentum > 0 ? state.momentumBuffer!.data : null;
-    for (let i = 0; i < p.length; i++) {
-      const gi = decayedGrad(g[i], p[i], maximize, weightDecay);
-      s[i] = alpha * s[i] + (1 - alpha) * gi * gi;
-      let variance = s[i];
-      if (mean !== null) {
-        mean[i] = alpha * mean[i] + (1 - alpha) * gi;
-        variance -= mean[i] * mean[i];
-      }
-      const denominator = Math.sqrt(variance) + eps;
-      if (buf !== null) {
-        buf[i] = momentum * buf[i] + gi / denominator;
-        p[i] -= lr * buf[i];
-      } else {
-        p[i] -= (lr * gi) / denominator;
-      }
-    }
+    getBackend().rmspropUpdate({
+      param: param.data,
+      grad: grad.data,
+      squareAvg: state.squareAvg.data,
+      gradAvg: centered ? state.gradAvg!.data : null,
+      momentumBuffer: momentum > 0 ? state.momentumBuffer!.data : null,
+      lr,
+      alpha,
+      eps,
+      weightDecay,
+      momentum,
+      maximize,
+    });
   }
 }

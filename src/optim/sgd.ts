@@ -1,9 +1,9 @@
+import { getBackend } from '../tensor/backend-registry.js';
 import { zerosLike } from '../tensor/create.js';
 import { check } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   checkNonNegative,
-  decayedGrad,
   Optimizer,
   withDefaults,
   type OptimizerOptions,
@@ -81,19 +81,20 @@ export class SGD extends Optimizer<Required<SGDOptions>, SGDState> {
     group: ParamGroup<Required<SGDOptions>>,
   ): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    const p = param.data;
-    const g = grad.data;
     // The buffer is born on the first step with momentum, as a copy of d: no dampening then.
-    const first = momentum !== 0 && state.momentumBuffer === undefined;
-    if (first) state.momentumBuffer = zerosLike(param);
-    const buf = momentum !== 0 ? state.momentumBuffer!.data : null;
-    for (let i = 0; i < p.length; i++) {
-      let d = decayedGrad(g[i], p[i], maximize, weightDecay);
-      if (buf !== null) {
-        buf[i] = first ? d : momentum * buf[i] + (1 - dampening) * d;
-        d = nesterov ? d + momentum * buf[i] : buf[i];
-      }
-      p[i] -= lr * d;
-    }
+    const firstStep = momentum !== 0 && state.momentumBuffer === undefined;
+    if (firstStep) state.momentumBuffer = zerosLike(param);
+    getBackend().sgdUpdate({
+      param: param.data,
+      grad: grad.data,
+      momentumBuffer: momentum !== 0 ? state.momentumBuffer!.data : null,
+      lr,
+      momentum,
+      dampening,
+      weightDecay,
+      nesterov,
+      maximize,
+      firstStep,
+    });
   }
 }

@@ -5,6 +5,7 @@ import { gather, resample, resampleBackward, scatterAdd } from './gather.js';
 import { col2im, im2col } from './im2col.js';
 import { matmul } from './matmul.js';
 import { normalize, normalizeBackward } from './normalize.js';
+import { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optim.js';
 import { liveMemory, trackedAlloc } from './memory.js';
 import { quantizedConv } from './quantized-conv.js';
 import { argReduce, reduce } from './reduce.js';
@@ -40,4 +41,8 @@ export const referenceBackend: Backend = {
   scatterAdd,
   resample,
   resampleBackward,
+  adamUpdate,
+  sgdUpdate,
+  rmspropUpdate,
+  adagradUpdate,
 };

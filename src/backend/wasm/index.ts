@@ -1,6 +1,7 @@
 /**
  * The WebAssembly SIMD backend: the reference backend with its heavy kernels (matmul and the
- * three convolution maps, the elementwise ops, pooling and the norm layers' normalization) replaced by AssemblyScript kernels (assembly/) that run on a pool of
+ * three convolution maps, the elementwise ops, pooling, the norm layers' normalization and the
+ * optimizer updates) replaced by AssemblyScript kernels (assembly/) that run on a pool of
  * threads over one shared memory. See docs/wasm-backend.md.
  */
 import type { Backend } from '../backend.js';
@@ -9,6 +10,7 @@ import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from './conv.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from './elementwise.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmNormalize, wasmNormalizeBackward } from './normalize.js';
+import { wasmAdagradUpdate, wasmAdamUpdate, wasmRmspropUpdate, wasmSgdUpdate } from './optim.js';
 import { wasmQuantizedConv } from './quantized-conv.js';
 import { wasmWindowMax, wasmWindowSum, wasmWindowSumBackward } from './window.js';
 
@@ -30,6 +32,10 @@ export const wasmBackend: Backend = {
   windowMax: wasmWindowMax,
   windowSum: wasmWindowSum,
   windowSumBackward: wasmWindowSumBackward,
+  adamUpdate: wasmAdamUpdate,
+  sgdUpdate: wasmSgdUpdate,
+  rmspropUpdate: wasmRmspropUpdate,
+  adagradUpdate: wasmAdagradUpdate,
 };
 
 export { wasmMatmul } from './matmul.js';

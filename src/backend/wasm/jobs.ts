@@ -9,6 +9,10 @@ export const JOB = {
   normalize: 7,
   quantize: 8,
   quantizedConv: 9,
+  adam: 10,
+  sgd: 11,
+  rmsprop: 12,
+  adagrad: 13,
 } as const;
 
 /**
