@@ -130,7 +130,7 @@ function winogradShare(
     const image = input + <usize>(s * inTotal + g * inPerGroup) * inStride;
     const out = output + <usize>(s * outTotal + g * outPerGroup) * outStride;
     const scratch = work + f32_gemm_workspace_bytes();
-    const groupBias = bias == 0 ? 0 : bias + ((<usize>(g * outPerGroup)) << 2);
+    const groupBias: usize = bias == 0 ? 0 : bias + ((<usize>(g * outPerGroup)) << 2);
     winogradTilesOf(image, w, g, out, groupBias, t0, min(per, tiles - t0), scratch, work);
   }
 }
