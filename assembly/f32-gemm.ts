@@ -12,6 +12,7 @@
 //
 // All pointers are byte addresses in this module's memory; strides count f32 elements.
 // docs/wasm-backend.md has the measurements behind the choices.
+import { madd } from './simd';
 
 /** Columns of a packed B panel and of the microkernel's tile. */
 /** Rows of A per microkernel tile (4×8: eight v128 accumulators, no spills in V8). */
@@ -29,12 +30,6 @@ const SPLAT = 16;
 /** Bytes of scratch memory `work` must hold: the packed A and B blocks and one edge tile. */
 export function f32_gemm_workspace_bytes(): i32 {
   return MC * KC * SPLAT + (KC * NC + 8 * NR) * 4;
-}
-
-/** acc + a·b, fused where the engine has relaxed SIMD and the module is built with it. */
-function madd(a: v128, b: v128, acc: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
-  return f32x4.add(acc, f32x4.mul(a, b));
 }
 
 /**

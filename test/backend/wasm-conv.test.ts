@@ -347,6 +347,92 @@ describe(`wasm convolution on ${threadCount()} threads against the reference ker
     );
   });
 
+  it('depthwise: widths around the vector width, strides, dilation, padding, kernel sizes', () => {
+    // One input channel per group takes the direct kernels (assembly/f32-dwconv.ts): whole
+    // blocks of 4 positions inside the row, zero-filled blocks at its ends, 3×3 taps in
+    // registers and paired rows at stride 1, the input gradient's phases at stride > 1, and
+    // rows under 4 one position at a time.
+    let seed = 400;
+    const depthwise = (
+      inSize: number[],
+      kernel: number[],
+      options: Partial<Spec> = {},
+      multiplier = 1,
+    ): Spec => ({
+      batch: 1,
+      channels: 2,
+      outChannels: 2 * multiplier,
+      groups: 2,
+      inSize,
+      kernel,
+      ...options,
+    });
+    const same = (k: number[]) => ({
+      padBefore: k.map((n) => n >> 1),
+      padAfter: k.map((n) => n >> 1),
+    });
+    const specs: Spec[] = [
+      ...[1, 2, 3, 4, 5, 7, 8, 9, 57].map((w) => depthwise([5, w], [3, 3], same([3, 3]))),
+      ...[3, 4, 7, 9, 57].map((w) => depthwise([6, w], [3, 3])),
+      ...[5, 7, 9, 57].map((w) => depthwise([7, w], [3, 3], { ...same([3, 3]), stride: [2, 2] })),
+      ...[7, 9, 57].map((w) => depthwise([7, w], [3, 3], { ...same([3, 3]), stride: [3, 3] })),
+      depthwise([9, 23], [3, 3], { ...same([3, 3]), stride: [1, 2] }),
+      depthwise([8, 21], [3, 3], { dilation: [2, 2], padBefore: [2, 2], padAfter: [2, 2] }),
+      depthwise([8, 21], [3, 3], { dilation: [1, 3], padBefore: [0, 3], padAfter: [2, 1] }),
+      depthwise([6, 13], [3, 3], { padBefore: [0, 2], padAfter: [1, 0] }),
+      depthwise([6, 13], [3, 3], { padBefore: [3, 4], padAfter: [4, 3] }),
+      depthwise([9, 19], [5, 5], same([5, 5])),
+      depthwise([9, 19], [5, 5], { ...same([5, 5]), stride: [2, 2] }),
+      depthwise([6, 17], [1, 3], same([1, 3])),
+      depthwise([6, 17], [3, 1], same([3, 1])),
+      depthwise([4, 5], [7, 7], same([7, 7])),
+      depthwise([1, 1], [3, 3], same([3, 3])),
+      depthwise([1, 1], [1, 1]),
+      depthwise([7, 12], [3, 3], same([3, 3]), 2),
+      depthwise([7, 9], [3, 3], { ...same([3, 3]), stride: [2, 2] }, 3),
+      depthwise([7, 13], [2, 4], { padBefore: [1, 1], padAfter: [0, 2] }, 2),
+      depthwise([41], [3], same([3])),
+      depthwise([41], [5], { stride: [2], padBefore: [1], padAfter: [3] }, 2),
+      depthwise([5, 6, 11], [3, 3, 3], same([3, 3, 3])),
+      depthwise([5, 7, 10], [3, 3, 3], { ...same([3, 3, 3]), stride: [2, 1, 2] }),
+      {
+        ...depthwise([13, 29], [3, 3], same([3, 3])),
+        batch: 3,
+        channels: 5,
+        groups: 5,
+        outChannels: 5,
+      },
+    ];
+    for (const spec of specs) checkAll(spec, (seed += 10));
+  });
+
+  it('depthwise weight gradient: an infinite input reaches only the taps that read it', () => {
+    // A row of 7 with a 3-tap valid kernel has 5 outputs; the last block of 4 output columns
+    // runs past them, and those columns must not multiply input column 6 by a zero gradient
+    // (0·∞ = NaN) into the taps that never read it.
+    const g = geometry({
+      batch: 1,
+      channels: 1,
+      outChannels: 1,
+      groups: 1,
+      inSize: [2, 7],
+      kernel: [1, 3],
+    });
+    const x = Float32Array.from({ length: 14 }, (_, i) => (i % 7 === 6 ? Infinity : i / 8));
+    const gout = Float32Array.from({ length: 10 }, (_, i) => 1 - i / 16);
+    const got = new Float32Array(3);
+    wasmConvWeightGrad(x, gout, g, got);
+    const want = new Float64Array(3);
+    reference.convWeightGrad(Float64Array.from(x), Float64Array.from(gout), g, want);
+    assert.equal(got[2], Infinity);
+    for (const k of [0, 1]) {
+      assert.ok(
+        Math.abs(got[k] - want[k]) <= 1e-5 * Math.abs(want[k]),
+        `tap ${k}: ${got[k]}, reference ${want[k]}`,
+      );
+    }
+  });
+
   it('random geometries', () => {
     const random = seeded(99);
     const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
