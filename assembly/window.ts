@@ -1,70 +1,166 @@
 // Pooling windows over independent planes, the kernel interface's windowMax, windowSum and
-// windowSumBackward on f32. The caller passes the windows as a compressed list (the reference
-// backend's `windowLists`): output o of every plane reads the in-plane positions
-// index[ptr[o] .. ptr[o + 1]), in row-major order. Threads take whole planes.
+// windowSumBackward on f32. Windows are separable: along each of the three axes (1-D and 2-D
+// pooling get leading axes of size 1), output o reads input start[o] + j·step for j < count[o].
+// Each window is walked in row-major order, as the reference does, so the first maximum, the
+// f64 sums and the scatter order are the same. Threads take whole planes.
 import { arg, ptr, shareStart } from './job';
 
-// Job words: kind, what, planes, inCount, outCount, ptr, index, x (or gout), out (or gin), argmax.
+// Job words: kind, what, planes, in sizes (D, H, W), out sizes (D, H, W), steps (D, H, W), the
+// starts and counts tables (each axis's outSize entries, D then H then W), src, dst, argmax.
 const WHAT = 1;
 const PLANES = 2;
-const IN_COUNT = 3;
-const OUT_COUNT = 4;
-const PTR = 5;
-const INDEX = 6;
-const SRC = 7;
-const DST = 8;
-const ARGMAX = 9;
+const IN = 3;
+const OUT = 6;
+const STEP = 9;
+const STARTS = 12;
+const COUNTS = 13;
+const SRC = 14;
+const DST = 15;
+const ARGMAX = 16;
+/** 1 when every window is 2×2 at stride 2 without padding (max pooling's common case). */
+const PAIRS = 17;
 
 const MAX = 0;
 const SUM = 1;
 const SUM_BACKWARD = 2;
 
+/** Entry o of axis `axis`'s part of the table at `table` (axes follow each other). */
+function entry(job: usize, table: usize, axis: i32, o: i32): i32 {
+  let at = o;
+  for (let a = 0; a < axis; a++) at += arg(job, OUT + a);
+  return load<i32>(table + ((<usize>at) << 2));
+}
+
 /** Runs this thread's planes of a window job. */
 export function window_job(job: usize, thread: i32, threads: i32): void {
   const what = arg(job, WHAT);
-  const planes = arg(job, PLANES);
-  const inCount = <usize>arg(job, IN_COUNT);
-  const outCount = <usize>arg(job, OUT_COUNT);
-  const starts = ptr(job, PTR);
-  const index = ptr(job, INDEX);
-  const first = shareStart(planes, threads, thread, 1);
-  const last = shareStart(planes, threads, thread + 1, 1);
+  const inH = arg(job, IN + 1);
+  const inW = arg(job, IN + 2);
+  const outD = arg(job, OUT);
+  const outH = arg(job, OUT + 1);
+  const outW = arg(job, OUT + 2);
+  const stepD = arg(job, STEP);
+  const stepH = arg(job, STEP + 1);
+  const stepW = arg(job, STEP + 2);
+  const starts = ptr(job, STARTS);
+  const counts = ptr(job, COUNTS);
+  const inCount = <usize>(arg(job, IN) * inH * inW);
+  const outCount = <usize>(outD * outH * outW);
+  const first = shareStart(arg(job, PLANES), threads, thread, 1);
+  const last = shareStart(arg(job, PLANES), threads, thread + 1, 1);
   for (let p = first; p < last; p++) {
-    const src = ptr(job, SRC) + ((<usize>p * (what == SUM_BACKWARD ? outCount : inCount)) << 2);
-    const dst = ptr(job, DST) + ((<usize>p * (what == SUM_BACKWARD ? inCount : outCount)) << 2);
-    if (what == SUM_BACKWARD) memory.fill(dst, 0, inCount << 2);
-    for (let o: usize = 0; o < outCount; o++) {
-      const from = <usize>load<i32>(starts + (o << 2));
-      const to = <usize>load<i32>(starts + ((o + 1) << 2));
-      if (what == SUM_BACKWARD) {
-        const g = load<f32>(src + (o << 2));
-        for (let t = from; t < to; t++) {
-          const at = dst + ((<usize>load<i32>(index + (t << 2))) << 2);
-          store<f32>(at, load<f32>(at) + g);
-        }
-      } else if (what == SUM) {
-        // Summed in f64, as the reference does, so that both round once.
-        let s: f64 = 0;
-        for (let t = from; t < to; t++) {
-          s += <f64>load<f32>(src + ((<usize>load<i32>(index + (t << 2))) << 2));
-        }
-        store<f32>(dst + (o << 2), <f32>s);
-      } else if (what == MAX) {
-        // The first maximum in window order; a NaN wins at once.
-        let best: f32 = -Infinity;
-        let at = load<i32>(index + (from << 2));
-        for (let t = from; t < to; t++) {
-          const i = load<i32>(index + (t << 2));
-          const v = load<f32>(src + ((<usize>i) << 2));
-          if (v > best || v != v) {
-            best = v;
-            at = i;
-            if (v != v) break;
+    const input = ptr(job, what == SUM_BACKWARD ? DST : SRC) + ((<usize>p * inCount) << 2);
+    const output = ptr(job, what == SUM_BACKWARD ? SRC : DST) + ((<usize>p * outCount) << 2);
+    const argmax = ptr(job, ARGMAX) + ((<usize>p * outCount) << 2);
+    if (what == SUM_BACKWARD) memory.fill(input, 0, inCount << 2);
+    if (what == MAX && arg(job, PAIRS) == 1) {
+      maxPairs(input, inW, outH, outW, output, argmax);
+      continue;
+    }
+    let o: usize = 0;
+    for (let od = 0; od < outD; od++) {
+      const d0 = entry(job, starts, 0, od);
+      const cd = entry(job, counts, 0, od);
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = entry(job, starts, 1, oh);
+        const ch = entry(job, counts, 1, oh);
+        for (let ow = 0; ow < outW; ow++, o++) {
+          const w0 = entry(job, starts, 2, ow);
+          const cw = entry(job, counts, 2, ow);
+          const at = output + (o << 2);
+          // The first element of the window (its argmax until a larger one comes).
+          let best: f32 = -Infinity;
+          let bestAt = (d0 * inH + h0) * inW + w0;
+          let sum: f64 = 0;
+          const g = what == SUM_BACKWARD ? load<f32>(at) : 0;
+          for (let jd = 0; jd < cd; jd++) {
+            for (let jh = 0; jh < ch; jh++) {
+              const row = ((d0 + jd * stepD) * inH + h0 + jh * stepH) * inW + w0;
+              for (let jw = 0; jw < cw; jw++) {
+                const i = row + jw * stepW;
+                const from = input + ((<usize>i) << 2);
+                if (what == MAX) {
+                  const v = load<f32>(from);
+                  // The first maximum in window order; a NaN wins for good.
+                  if (best == best && (v > best || v != v)) {
+                    best = v;
+                    bestAt = i;
+                  }
+                } else if (what == SUM) {
+                  sum += <f64>load<f32>(from); // in f64, as the reference, one rounding
+                } else {
+                  store<f32>(from, load<f32>(from) + g);
+                }
+              }
+            }
+          }
+          if (what == MAX) {
+            store<f32>(at, best);
+            store<i32>(argmax + (o << 2), bestAt);
+          } else if (what == SUM) {
+            store<f32>(at, <f32>sum);
           }
         }
-        store<f32>(dst + (o << 2), best);
-        store<i32>(ptr(job, ARGMAX) + ((<usize>p * outCount + o) << 2), at);
       }
+    }
+  }
+}
+
+/** Lanes where `v` replaces `best`: v is larger or a NaN, while best is not a NaN yet. */
+function replaces(best: v128, v: v128): v128 {
+  return v128.and(f32x4.eq(best, best), v128.or(f32x4.gt(v, best), f32x4.ne(v, v)));
+}
+
+/**
+ * 2×2 stride-2 max pooling of one plane (outH·outW outputs, rows of `inW` inputs), four outputs
+ * at a time: the even and odd lanes of two input rows are the four candidates, taken in window
+ * order with the general loop's rule; the row's last outputs one at a time.
+ */
+function maxPairs(input: usize, inW: i32, outH: i32, outW: i32, out: usize, argmax: usize): void {
+  for (let oh = 0; oh < outH; oh++) {
+    const base = 2 * oh * inW;
+    const top = input + ((<usize>base) << 2);
+    const below = top + ((<usize>inW) << 2);
+    let ow = 0;
+    for (; ow + 4 <= outW; ow += 4) {
+      const at = (<usize>(2 * ow)) << 2;
+      const a0 = v128.load(top + at);
+      const a1 = v128.load(top + at, 16);
+      const b0 = v128.load(below + at);
+      const b1 = v128.load(below + at, 16);
+      const i0 = i32x4(base + 2 * ow, base + 2 * ow + 2, base + 2 * ow + 4, base + 2 * ow + 6);
+      let best = i32x4.shuffle(a0, a1, 0, 2, 4, 6);
+      let index = i0;
+      let v = i32x4.shuffle(a0, a1, 1, 3, 5, 7);
+      let m = replaces(best, v);
+      best = v128.bitselect(v, best, m);
+      index = v128.bitselect(i32x4.add(i0, i32x4.splat(1)), index, m);
+      v = i32x4.shuffle(b0, b1, 0, 2, 4, 6);
+      m = replaces(best, v);
+      best = v128.bitselect(v, best, m);
+      index = v128.bitselect(i32x4.add(i0, i32x4.splat(inW)), index, m);
+      v = i32x4.shuffle(b0, b1, 1, 3, 5, 7);
+      m = replaces(best, v);
+      best = v128.bitselect(v, best, m);
+      index = v128.bitselect(i32x4.add(i0, i32x4.splat(inW + 1)), index, m);
+      const o = (<usize>(oh * outW + ow)) << 2;
+      v128.store(out + o, best);
+      v128.store(argmax + o, index);
+    }
+    for (; ow < outW; ow++) {
+      let best: f32 = -Infinity;
+      let bestAt = base + 2 * ow;
+      for (let k = 0; k < 4; k++) {
+        const i = base + 2 * ow + (k >> 1) * inW + (k & 1);
+        const v = load<f32>(input + ((<usize>i) << 2));
+        if (best == best && (v > best || v != v)) {
+          best = v;
+          bestAt = i;
+        }
+      }
+      const o = (<usize>(oh * outW + ow)) << 2;
+      store<f32>(out + o, best);
+      store<i32>(argmax + o, bestAt);
     }
   }
 }

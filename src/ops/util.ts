@@ -71,6 +71,11 @@ export function tuple(
   name: string,
   min = 0,
 ): number[] {
+  check(
+    typeof value === 'number' || Array.isArray(value),
+    op,
+    () => `${name} must be a number or a list of ${d} numbers, got ${String(value)}`,
+  );
   const list = typeof value === 'number' ? new Array<number>(d).fill(value) : [...value];
   check(list.length === d, op, () => `${name} must have ${d} entries, got [${list.join(', ')}]`);
   check(

@@ -162,11 +162,17 @@ describe('wasm pooling windows against the reference, bit for bit', () => {
       { planes: 10, axes: [axis(17, 3, 2, 1), axis(19, 3, 1, 1, 2)] },
       { planes: 33, axes: [axis(300, 5, 3, 2)] },
       { planes: 4, axes: [axis(9, 2, 2, 0), axis(10, 3, 3, 1), axis(11, 2, 1, 0)] },
+      // 2×2 stride 2 (the vector path): odd sizes, rows not a multiple of four outputs.
+      { planes: 40, axes: [axis(11, 2, 2, 0), axis(15, 2, 2, 0)] },
+      { planes: 300, axes: [axis(5, 2, 2, 0), axis(2, 2, 2, 0)] },
     ];
-    for (const g of cases) {
+    // Ties everywhere (three values and NaN), for the first maximum in window order.
+    const ties = (length: number) =>
+      Float32Array.from({ length }, () => [0, 1, 2, NaN][Math.floor(random() * 3.2)]);
+    for (const [i, g] of cases.entries()) {
       const inCount = count(g.axes.map((a) => a.inSize));
       const outCount = count(g.axes.map((a) => a.outSize));
-      const x = values(g.planes * inCount, random);
+      const x = i % 2 ? ties(g.planes * inCount) : values(g.planes * inCount, random);
       const [got, want] = [
         new Float32Array(g.planes * outCount),
         new Float32Array(g.planes * outCount),

@@ -15,10 +15,43 @@ const MIN_ELEMENTS = 4096;
 /** From this many input elements on, the threads share the planes. */
 const PARALLEL_ELEMENTS = 1 << 17;
 
+/** The job's words for the geometry: per axis (three, leading ones of size 1) sizes and steps. */
+function axisWords(g: WindowGeometry): { sizes: number[]; starts: Int32Array; counts: Int32Array } {
+  const one = { inSize: 1, outSize: 1, step: 1, start: Int32Array.of(0), count: Int32Array.of(1) };
+  const axes = [...new Array<typeof one>(3 - g.axes.length).fill(one), ...g.axes];
+  const join = (part: (a: (typeof axes)[number]) => Int32Array) => {
+    const all = new Int32Array(axes.reduce((n, a) => n + a.outSize, 0));
+    let at = 0;
+    for (const a of axes) {
+      all.set(part(a), at);
+      at += a.outSize;
+    }
+    return all;
+  };
+  return {
+    sizes: [
+      ...axes.map((a) => a.inSize),
+      ...axes.map((a) => a.outSize),
+      ...axes.map((a) => a.step),
+    ],
+    starts: join((a) => a.start),
+    counts: join((a) => a.count),
+  };
+}
+
+/** 1 when the windows are 2×2 at stride 2 from the origin (assembly/window.ts's fast path). */
+function pairs(g: WindowGeometry): number {
+  const last = g.axes.slice(-2);
+  const even = last.every(
+    (a) => a.step === 1 && a.start.every((s, o) => s === 2 * o) && a.count.every((c) => c === 2),
+  );
+  return g.axes.length === 2 && even ? 1 : 0;
+}
+
 /**
- * Runs one window job over f32 planes: the window list, `src` and (for max) room for the argmax
- * go into wasm memory; the result comes back into `dst`. Returns false, for the reference
- * kernel to run instead, on other dtypes and small inputs.
+ * Runs one window job over f32 planes: the per-axis window tables, `src` and (for max) room for
+ * the argmax go into wasm memory; the result comes back into `dst`. Returns false, for the
+ * reference kernel to run instead, on other dtypes, small inputs and more than three axes.
  */
 function run(
   what: number,
@@ -29,21 +62,21 @@ function run(
 ): boolean {
   const { inCount, outCount } = reference.planeCounts(g);
   if (!(src instanceof Float32Array) || !(dst instanceof Float32Array)) return false;
-  if (g.planes * inCount < MIN_ELEMENTS || outCount === 0) return false;
-  const { ptr, index } = reference.windowLists(g);
+  if (g.planes * inCount < MIN_ELEMENTS || outCount === 0 || g.axes.length > 3) return false;
+  const { sizes, starts, counts } = axisWords(g);
   const threads = pool();
   const room = new Operands(threads);
-  const ptrAt = room.room(ptr.length);
-  const indexAt = room.room(index.length);
+  const startsAt = room.room(starts.length);
+  const countsAt = room.room(counts.length);
   const srcAt = room.room(src.length);
   const dstAt = room.room(dst.length);
   const argAt = room.room(argmax?.length ?? 0);
   const memory = room.buffer();
-  new Int32Array(memory, ptrAt, ptr.length).set(ptr);
-  new Int32Array(memory, indexAt, index.length).set(index);
+  new Int32Array(memory, startsAt, starts.length).set(starts);
+  new Int32Array(memory, countsAt, counts.length).set(counts);
   new Float32Array(memory, srcAt, src.length).set(src);
   threads.run(
-    [JOB.window, what, g.planes, inCount, outCount, ptrAt, indexAt, srcAt, dstAt, argAt],
+    [JOB.window, what, g.planes, ...sizes, startsAt, countsAt, srcAt, dstAt, argAt, pairs(g)],
     g.planes * inCount >= PARALLEL_ELEMENTS,
   );
   dst.set(new Float32Array(memory, dstAt, dst.length));
