@@ -4,9 +4,9 @@ import { seeded } from '../helpers/seeded.js';
 import type { GroupedConv } from '../../src/backend/backend.js';
 import * as reference from '../../src/backend/reference/conv.js';
 import { wasmConv } from '../../src/backend/wasm/conv.js';
-import { slidingGeometry } from '../../src/ops/conv.js';
+import { convGeometry } from '../helpers/conv-spec.js';
 
-/** A conv geometry: 3×3 (or `kernel`) windows, stride and padding as given. */
+/** A conv of `sizes` = [batch, channels, outChannels, groups], padded `pad` on every side. */
 function geometry(
   [batch, channels, outChannels, groups]: number[],
   inSize: number[],
@@ -14,9 +14,9 @@ function geometry(
   stride: number[],
   pad: number,
 ): GroupedConv {
-  const fill = (v: number) => inSize.map(() => v);
-  const window = { kernel, stride, dilation: fill(1), padBefore: fill(pad), padAfter: fill(pad) };
-  return { ...slidingGeometry('test', batch, channels, inSize, window), groups, outChannels };
+  const padding = inSize.map(() => pad);
+  const spec = { batch, channels, outChannels, groups, inSize, kernel, stride };
+  return convGeometry({ ...spec, padBefore: padding, padAfter: padding });
 }
 
 describe('the wasm conv adds the bias as it makes the output', () => {

@@ -5,34 +5,9 @@ import type { GroupedConv, Int8ConvWeights, Requantization } from '../../src/bac
 import { quantizedConv } from '../../src/backend/reference/quantized-conv.js';
 import { planeSizes } from '../../src/backend/reference/im2col.js';
 import { wasmQuantizedConv } from '../../src/backend/wasm/quantized-conv.js';
-import { slidingGeometry } from '../../src/ops/conv.js';
+import { convGeometry, type ConvSpec } from '../helpers/conv-spec.js';
 
-interface Spec {
-  batch: number;
-  channels: number;
-  outChannels: number;
-  groups?: number;
-  inSize: number[];
-  kernel: number[];
-  stride?: number[];
-  padBefore?: number[];
-  padAfter?: number[];
-  dilation?: number[];
-}
-
-/** The geometry conv computes for a spec (defaults: stride 1, dilation 1, no padding). */
-function geometry(s: Spec): GroupedConv {
-  const fill = (v: number) => s.inSize.map(() => v);
-  const window = {
-    kernel: s.kernel,
-    stride: s.stride ?? fill(1),
-    dilation: s.dilation ?? fill(1),
-    padBefore: s.padBefore ?? fill(0),
-    padAfter: s.padAfter ?? fill(0),
-  };
-  const g = slidingGeometry('test', s.batch, s.channels, s.inSize, window);
-  return { ...g, groups: s.groups ?? 1, outChannels: s.outChannels };
-}
+type Spec = ConvSpec;
 
 /**
  * Random int8 weights, biases, multipliers and activation ranges for a geometry, with inputs
@@ -62,7 +37,7 @@ function problem(g: GroupedConv, seed: number, specials = false) {
 
 /** Runs both backends' int8 conv and asks for the same bits. */
 function checkSame(spec: Spec, seed: number, specials = false): void {
-  const g = geometry(spec);
+  const g = convGeometry(spec);
   const { x, weights, quant, outLength } = problem(g, seed, specials);
   const want = new Float32Array(outLength);
   quantizedConv(x, weights, g, quant, want);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seeded } from '../helpers/seeded.js';
-import type { GroupedConv } from '../../src/backend/backend.js';
 import * as reference from '../../src/backend/reference/conv.js';
 import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from '../../src/backend/wasm/conv.js';
-import { slidingGeometry } from '../../src/ops/conv.js';
+import { convGeometry, type ConvSpec } from '../helpers/conv-spec.js';
 
 // 3×3 stride-1 convs with at least 16 channels per group both ways run Winograd F(2×2, 3×3) on
 // the wasm backend (assembly/f32-winograd.ts). Its rounding error is not bounded by the direct
@@ -163,27 +162,10 @@ function within(
   }
 }
 
-interface Spec {
-  batch: number;
-  channels: number;
-  outChannels: number;
-  groups?: number;
-  inSize: [number, number];
-  padBefore: [number, number];
-  padAfter: [number, number];
-}
+/** A 3×3 stride-1 conv with the given padding. */
+type Spec = Omit<ConvSpec, 'kernel'>;
 
-function geometry(s: Spec): GroupedConv {
-  const window = {
-    kernel: [3, 3],
-    stride: [1, 1],
-    dilation: [1, 1],
-    padBefore: s.padBefore,
-    padAfter: s.padAfter,
-  };
-  const g = slidingGeometry('test', s.batch, s.channels, s.inSize, window);
-  return { ...g, groups: s.groups ?? 1, outChannels: s.outChannels };
-}
+const geometry = (s: Spec) => convGeometry({ ...s, kernel: [3, 3] });
 
 /** Checks conv and its input gradient on wasm against float64 within the Winograd bound. */
 function check(spec: Spec, seed: number): void {
