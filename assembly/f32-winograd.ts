@@ -248,6 +248,20 @@ function transformInput(image: usize, t0: i32, count: i32, v: usize, d: usize, b
   }
 }
 
+/** Row 0 of Aᵀ M at column j: M[0][j] + M[1][j] + M[2][j] (element ξ of M at `at` + ξ·step). */
+function upper(at: usize, j: i32, step: usize): v128 {
+  const m0 = v128.load(at + <usize>j * step);
+  const m1 = v128.load(at + <usize>(4 + j) * step);
+  return f32x4.add(f32x4.add(m0, m1), v128.load(at + <usize>(8 + j) * step));
+}
+
+/** Row 1 of Aᵀ M at column j: M[1][j] − M[2][j] − M[3][j]. */
+function lower(at: usize, j: i32, step: usize): v128 {
+  const m1 = v128.load(at + <usize>(4 + j) * step);
+  const m2 = v128.load(at + <usize>(8 + j) * step);
+  return f32x4.sub(f32x4.sub(m1, m2), v128.load(at + <usize>(12 + j) * step));
+}
+
 /**
  * out[o] 2×2 blocks = (Aᵀ M A) + bias[o] (`bias` 0: none) for tiles t0 .. t0 + count,
  * clipped at the plane's edges; Aᵀ's rows: [1 1 1 0], [0 1 −1 −1]. Four tiles of a row at a
@@ -259,42 +273,21 @@ function transformOutput(m: usize, t0: i32, count: i32, out: usize, bias: usize)
   const step = (<usize>(cout * chunk)) << 2;
   for (let o = 0; o < cout; o++) {
     const dst = out + <usize>o * plane;
+    const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + ((<usize>o) << 2)));
     for (let t = 0; t < count;) {
       const y = ((t0 + t) / tilesW) * 2;
       const x = ((t0 + t) % tilesW) * 2;
       const inside = x + 8 <= outW && y + 2 <= outH && t + 4 <= count;
       const at = m + ((<usize>(o * chunk + t)) << 2);
-      // s = Aᵀ M column by column, then Y = s A.
-      let s00 = f32x4.splat(0);
-      let s01 = s00;
-      let s02 = s00;
-      let s03 = s00;
-      let s10 = s00;
-      let s11 = s00;
-      let s12 = s00;
-      let s13 = s00;
-      for (let j = 0; j < 4; j++) {
-        const m0 = v128.load(at + <usize>j * step);
-        const m1 = v128.load(at + <usize>(4 + j) * step);
-        const m2 = v128.load(at + <usize>(8 + j) * step);
-        const m3 = v128.load(at + <usize>(12 + j) * step);
-        const top = f32x4.add(f32x4.add(m0, m1), m2);
-        const bottom = f32x4.sub(f32x4.sub(m1, m2), m3);
-        if (j == 0) {
-          s00 = top;
-          s10 = bottom;
-        } else if (j == 1) {
-          s01 = top;
-          s11 = bottom;
-        } else if (j == 2) {
-          s02 = top;
-          s12 = bottom;
-        } else {
-          s03 = top;
-          s13 = bottom;
-        }
-      }
-      const b = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + ((<usize>o) << 2)));
+      // s = Aᵀ M, then Y = s A.
+      const s00 = upper(at, 0, step);
+      const s01 = upper(at, 1, step);
+      const s02 = upper(at, 2, step);
+      const s03 = upper(at, 3, step);
+      const s10 = lower(at, 0, step);
+      const s11 = lower(at, 1, step);
+      const s12 = lower(at, 2, step);
+      const s13 = lower(at, 3, step);
       const y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b);
       const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b);
       const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b);
@@ -369,6 +362,14 @@ export function winogradTilesOf(
   }
 }
 
+/** Row i of Z = r Aᵀ from row i of r = A dY, (r0, r1): r0, r0 + r1, r0 − r1, −r1, at `to`. */
+function gradientRow(to: usize, r0: v128, r1: v128, step: usize, lanes: i32): void {
+  put(to, r0, lanes);
+  put(to + step, f32x4.add(r0, r1), lanes);
+  put(to + 2 * step, f32x4.sub(r0, r1), lanes);
+  put(to + 3 * step, f32x4.neg(r1), lanes);
+}
+
 /**
  * Z[ξ][o][t − t0] = (A dY Aᵀ)[ξ] for the 2×2 output-gradient block dY of tiles t0 .. t0 + count
  * of every output channel o (zero past the plane's edges): the weight gradient's counterpart
@@ -407,25 +408,11 @@ function transformGradient(gout: usize, t0: i32, count: i32, z: usize): void {
       }
       // r = A dY (4×2): rows dY₀, dY₀ + dY₁, dY₀ − dY₁, −dY₁; then Z = r Aᵀ, the same on columns.
       const at = z + ((<usize>(o * chunk + t)) << 2);
-      for (let i = 0; i < 4; i++) {
-        let r0 = g00;
-        let r1 = g01;
-        if (i == 1) {
-          r0 = f32x4.add(g00, g10);
-          r1 = f32x4.add(g01, g11);
-        } else if (i == 2) {
-          r0 = f32x4.sub(g00, g10);
-          r1 = f32x4.sub(g01, g11);
-        } else if (i == 3) {
-          r0 = f32x4.neg(g10);
-          r1 = f32x4.neg(g11);
-        }
-        const to = at + <usize>(4 * i) * step;
-        put(to, r0, lanes);
-        put(to + step, f32x4.add(r0, r1), lanes);
-        put(to + 2 * step, f32x4.sub(r0, r1), lanes);
-        put(to + 3 * step, f32x4.neg(r1), lanes);
-      }
+      const next = <usize>4 * step; // from row i of Z to row i + 1
+      gradientRow(at, g00, g01, step, lanes);
+      gradientRow(at + next, f32x4.add(g00, g10), f32x4.add(g01, g11), step, lanes);
+      gradientRow(at + 2 * next, f32x4.sub(g00, g10), f32x4.sub(g01, g11), step, lanes);
+      gradientRow(at + 3 * next, f32x4.neg(g10), f32x4.neg(g11), step, lanes);
       t += lanes;
     }
   }
@@ -495,26 +482,23 @@ export function winogradWeightGrad(
  */
 function filterGradient(x: usize, step: usize, g: usize): void {
   for (let k = 0; k < 3; k++) {
-    // Row k of Gᵀ X, as four columns.
-    let r0: f32 = 0;
-    let r1: f32 = 0;
-    let r2: f32 = 0;
-    let r3: f32 = 0;
-    for (let j = 0; j < 4; j++) {
-      const x0 = load<f32>(x + <usize>j * step);
-      const x1 = load<f32>(x + <usize>(4 + j) * step);
-      const x2 = load<f32>(x + <usize>(8 + j) * step);
-      const x3 = load<f32>(x + <usize>(12 + j) * step);
-      const r: f32 =
-        k == 0 ? x0 + 0.5 * (x1 + x2) : k == 1 ? 0.5 * (x1 - x2) : 0.5 * (x1 + x2) + x3;
-      if (j == 0) r0 = r;
-      else if (j == 1) r1 = r;
-      else if (j == 2) r2 = r;
-      else r3 = r;
-    }
+    // Row k of Gᵀ X (columns j = 0 .. 3), then that row times G.
+    const r0 = gtRow(x, k, 0, step);
+    const r1 = gtRow(x, k, 1, step);
+    const r2 = gtRow(x, k, 2, step);
+    const r3 = gtRow(x, k, 3, step);
     const row = g + ((<usize>(k * 3)) << 2);
     store<f32>(row, r0 + 0.5 * (r1 + r2));
     store<f32>(row, 0.5 * (r1 - r2), 4);
     store<f32>(row, 0.5 * (r1 + r2) + r3, 8);
   }
+}
+
+/** (Gᵀ X)[k][j] for the 4×4 X whose element ξ is at x + ξ·step. */
+function gtRow(x: usize, k: i32, j: i32, step: usize): f32 {
+  const x1 = load<f32>(x + <usize>(4 + j) * step);
+  const x2 = load<f32>(x + <usize>(8 + j) * step);
+  if (k == 0) return load<f32>(x + <usize>j * step) + 0.5 * (x1 + x2);
+  if (k == 1) return 0.5 * (x1 - x2);
+  return 0.5 * (x1 + x2) + load<f32>(x + <usize>(12 + j) * step);
 }

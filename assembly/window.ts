@@ -24,11 +24,17 @@ const MAX = 0;
 const SUM = 1;
 const SUM_BACKWARD = 2;
 
-/** Entry o of axis `axis`'s part of the table at `table` (axes follow each other). */
-function entry(job: usize, table: usize, axis: i32, o: i32): i32 {
-  let at = o;
-  for (let a = 0; a < axis; a++) at += arg(job, OUT + a);
-  return load<i32>(table + ((<usize>at) << 2));
+/** Entry o of a table part (an axis's starts or counts). */
+function entry(part: usize, o: i32): i32 {
+  return load<i32>(part + ((<usize>o) << 2));
+}
+
+/**
+ * Whether `v` replaces `best` as a window's maximum: it is larger or a NaN, while best is not a
+ * NaN yet — so the first maximum in window order wins, and a NaN wins for good.
+ */
+function better(best: f32, v: f32): bool {
+  return best == best && (v > best || v != v);
 }
 
 /** Runs this thread's planes of a window job. */
@@ -42,8 +48,13 @@ export function window_job(job: usize, thread: i32, threads: i32): void {
   const stepD = arg(job, STEP);
   const stepH = arg(job, STEP + 1);
   const stepW = arg(job, STEP + 2);
-  const starts = ptr(job, STARTS);
-  const counts = ptr(job, COUNTS);
+  // Each table holds the D part, then H, then W.
+  const startsD = ptr(job, STARTS);
+  const startsH = startsD + ((<usize>outD) << 2);
+  const startsW = startsH + ((<usize>outH) << 2);
+  const countsD = ptr(job, COUNTS);
+  const countsH = countsD + ((<usize>outD) << 2);
+  const countsW = countsH + ((<usize>outH) << 2);
   const inCount = <usize>(arg(job, IN) * inH * inW);
   const outCount = <usize>(outD * outH * outW);
   const first = shareStart(arg(job, PLANES), threads, thread, 1);
@@ -59,14 +70,14 @@ export function window_job(job: usize, thread: i32, threads: i32): void {
     }
     let o: usize = 0;
     for (let od = 0; od < outD; od++) {
-      const d0 = entry(job, starts, 0, od);
-      const cd = entry(job, counts, 0, od);
+      const d0 = entry(startsD, od);
+      const cd = entry(countsD, od);
       for (let oh = 0; oh < outH; oh++) {
-        const h0 = entry(job, starts, 1, oh);
-        const ch = entry(job, counts, 1, oh);
+        const h0 = entry(startsH, oh);
+        const ch = entry(countsH, oh);
         for (let ow = 0; ow < outW; ow++, o++) {
-          const w0 = entry(job, starts, 2, ow);
-          const cw = entry(job, counts, 2, ow);
+          const w0 = entry(startsW, ow);
+          const cw = entry(countsW, ow);
           const at = output + (o << 2);
           // The first element of the window (its argmax until a larger one comes).
           let best: f32 = -Infinity;
@@ -81,8 +92,7 @@ export function window_job(job: usize, thread: i32, threads: i32): void {
                 const from = input + ((<usize>i) << 2);
                 if (what == MAX) {
                   const v = load<f32>(from);
-                  // The first maximum in window order; a NaN wins for good.
-                  if (best == best && (v > best || v != v)) {
+                  if (better(best, v)) {
                     best = v;
                     bestAt = i;
                   }
@@ -106,7 +116,7 @@ export function window_job(job: usize, thread: i32, threads: i32): void {
   }
 }
 
-/** Lanes where `v` replaces `best`: v is larger or a NaN, while best is not a NaN yet. */
+/** Lanes where `v` replaces `best`, by `better`'s rule. */
 function replaces(best: v128, v: v128): v128 {
   return v128.and(f32x4.eq(best, best), v128.or(f32x4.gt(v, best), f32x4.ne(v, v)));
 }
@@ -153,7 +163,7 @@ function maxPairs(input: usize, inW: i32, outH: i32, outW: i32, out: usize, argm
       for (let k = 0; k < 4; k++) {
         const i = base + 2 * ow + (k >> 1) * inW + (k & 1);
         const v = load<f32>(input + ((<usize>i) << 2));
-        if (best == best && (v > best || v != v)) {
+        if (better(best, v)) {
           best = v;
           bestAt = i;
         }

@@ -84,7 +84,10 @@ export function conv(
 
 /** out[n, c, p] += bias[c] for out [N, C, positions]. */
 function addChannelBias(out: TypedArray, bias: TypedArray, positions: number): void {
-  for (let i = 0; i < out.length; i++) out[i] += bias[Math.floor(i / positions) % bias.length];
+  for (let plane = 0; plane < out.length / positions; plane++) {
+    const b = bias[plane % bias.length];
+    for (let i = plane * positions; i < (plane + 1) * positions; i++) out[i] += b;
+  }
 }
 
 /** The kernel interface's `convAdjoint`: col2im of W[g]ᵀ · gout[n, g]. */

@@ -20,3 +20,12 @@ export const JOB = {
  * microseconds, which small products do not repay.
  */
 export const PARALLEL_FLOPS = 4e6;
+
+const word = new Float32Array(1);
+const wordBits = new Int32Array(word.buffer);
+
+/** `value` rounded to f32, as a job word (its bits; the kernel reads it back as an f32). */
+export function f32Word(value: number): number {
+  word[0] = value;
+  return wordBits[0];
+}

@@ -1,7 +1,7 @@
 import type { AdagradUpdate, AdamUpdate, RMSpropUpdate, SGDUpdate } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import * as reference from '../reference/optim.js';
-import { JOB } from './jobs.js';
+import { f32Word, JOB } from './jobs.js';
 import { Operands } from './operands.js';
 import { pool } from './pool.js';
 
@@ -14,15 +14,6 @@ export const MIN_ELEMENTS = 1024;
 const PARALLEL_ELEMENTS = 1 << 17;
 /** Where the gradient is among a job's arrays: the one that is read, never written. */
 const GRAD = 1;
-
-const word = new Float32Array(1);
-const wordBits = new Int32Array(word.buffer);
-
-/** `value` rounded to f32, as a job word (its bits). */
-function f32Word(value: number): number {
-  word[0] = value;
-  return wordBits[0];
-}
 
 /**
  * Runs one update job (assembly/optim.ts) on f32 data: `arrays` — the parameter, its gradient,

@@ -2,7 +2,7 @@ import type { GroupedConv, Int8ConvWeights, Requantization } from '../backend.js
 import { planeSizes } from '../reference/im2col.js';
 import { quantizedConv } from '../reference/quantized-conv.js';
 import { convFlops, geometryWords } from './conv.js';
-import { JOB, PARALLEL_FLOPS } from './jobs.js';
+import { f32Word, JOB, PARALLEL_FLOPS } from './jobs.js';
 import { Operands } from './operands.js';
 import { pool } from './pool.js';
 
@@ -42,11 +42,6 @@ function packedWeights(weights: Int8ConvWeights, groups: number, k: number): Pac
   const made = { groups, kPad, opgPad, values, bias, multiplier };
   packed.set(weights, made);
   return made;
-}
-
-/** The bits of `v` as a float32, for a job word. */
-function f32Bits(v: number): number {
-  return new Int32Array(Float32Array.of(v).buffer)[0];
 }
 
 /** Longer reductions could overflow the int32 sums (255 · 127 · k ≥ 2³¹). */
@@ -111,7 +106,7 @@ export function wasmQuantizedConv(
   new Int32Array(buffer).set(pack.bias, biasAt / 4);
   new Float64Array(buffer).set(pack.multiplier, multiplierAt / 8);
   const { input, output } = quant;
-  const quantizeJob = [JOB.quantize, x.length, xAt, qAt, f32Bits(input.scale), input.zeroPoint];
+  const quantizeJob = [JOB.quantize, x.length, xAt, qAt, f32Word(input.scale), input.zeroPoint];
   threads.run(quantizeJob, 4 * x.length >= PARALLEL_FLOPS);
   threads.run(
     [
@@ -126,7 +121,7 @@ export function wasmQuantizedConv(
       output.zeroPoint,
       quant.min,
       quant.max,
-      f32Bits(output.scale),
+      f32Word(output.scale),
       tile,
       pack.kPad,
       pack.opgPad,

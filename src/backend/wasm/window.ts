@@ -41,8 +41,7 @@ function axisWords(g: WindowGeometry): { sizes: number[]; starts: Int32Array; co
 
 /** 1 when the windows are 2×2 at stride 2 from the origin (assembly/window.ts's fast path). */
 function pairs(g: WindowGeometry): number {
-  const last = g.axes.slice(-2);
-  const even = last.every(
+  const even = g.axes.every(
     (a) => a.step === 1 && a.start.every((s, o) => s === 2 * o) && a.count.every((c) => c === 2),
   );
   return g.axes.length === 2 && even ? 1 : 0;
