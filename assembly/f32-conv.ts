@@ -4,7 +4,8 @@
 // buffer (never the whole im2col matrix), or are the input itself for a pointwise conv; one input
 // channel per group takes the direct kernels of f32-dwconv.ts instead.
 import { f32_gemm, f32_gemm_workspace_bytes } from './f32-gemm';
-import { arg, ptr, shareStart } from './job';
+import { arg, f32Arg, ptr, shareStart } from './job';
+import { clamp4 } from './simd';
 import {
   C,
   COLS_BYTES,
@@ -116,6 +117,8 @@ function winogradShare(
   outTotal: i32,
   outStride: usize,
   bias: usize,
+  lo: f32,
+  hi: f32,
 ): void {
   const tiles = winogradTiles();
   const parts = max(1, (threads + n * groups - 1) / (n * groups));
@@ -131,7 +134,8 @@ function winogradShare(
     const out = output + <usize>(s * outTotal + g * outPerGroup) * outStride;
     const scratch = work + f32_gemm_workspace_bytes();
     const groupBias: usize = bias == 0 ? 0 : bias + ((<usize>(g * outPerGroup)) << 2);
-    winogradTilesOf(image, w, g, out, groupBias, t0, min(per, tiles - t0), scratch, work);
+    const count = min(per, tiles - t0);
+    winogradTilesOf(image, w, g, out, groupBias, lo, hi, t0, count, scratch, work);
   }
 }
 
@@ -154,12 +158,15 @@ function winogradSetupFor(job: usize, channels: i32): bool {
   );
 }
 
-/** The forward job's word after the geometry: the bias [Cout] (0 for none). */
+// The forward job's words after the geometry: the bias [Cout] (0 for none), then the fused
+// activation as the bounds of a clamp (f32 bits; ±∞ for none).
 const BIAS = CONV_WORDS;
+const LO = CONV_WORDS + 1;
+const HI = CONV_WORDS + 2;
 
 /**
- * y = conv(x, w) (+ bias): x [N, C, ...in] (PTR0), w [Cout, C/groups, ...kernel] (PTR1),
- * y [N, Cout, ...out] (PTR2).
+ * y = clamp(conv(x, w) (+ bias), lo, hi): x [N, C, ...in] (PTR0), w [Cout, C/groups, ...kernel]
+ * (PTR1), y [N, Cout, ...out] (PTR2).
  */
 export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize): void {
   readShape(job);
@@ -167,6 +174,9 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
   const w = ptr(job, PTR1);
   const y = ptr(job, PTR2);
   const bias = ptr(job, BIAS);
+  const lo = f32Arg(job, LO);
+  const hi = f32Arg(job, HI);
+  const finishing = bias != 0 || lo > -Infinity || hi < Infinity;
   if (cpg == 1) {
     share(n * arg(job, COUT), thread, threads);
     for (let item = first; item < last; item++) {
@@ -174,7 +184,8 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
       const input = x + <usize>((item / arg(job, COUT)) * arg(job, C) + o / opg) * planeIn;
       const plane = y + <usize>item * planeOut;
       dwForward(job, input, w + ((<usize>(o * kk)) << 2), plane);
-      if (bias != 0) addBias(plane, 0, 1, positions, bias + ((<usize>o) << 2));
+      if (finishing)
+        finish(plane, 0, 1, positions, bias == 0 ? 0 : bias + ((<usize>o) << 2), lo, hi);
     }
     return;
   }
@@ -195,6 +206,8 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
       cout,
       planeOut,
       bias,
+      lo,
+      hi,
     );
     return;
   }
@@ -238,27 +251,32 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
       false,
       work,
     );
-    if (bias != 0) addBias(out, planeOut, opg, count, bias + ((<usize>(g * opg)) << 2));
+    if (finishing) {
+      finish(out, planeOut, opg, count, bias == 0 ? 0 : bias + ((<usize>(g * opg)) << 2), lo, hi);
+    }
   }
 }
 
 /**
- * Adds bias[r] to `count` floats of each of `rows` rows from `out`, rows `ld` bytes apart: the
- * conv's bias, on a block of output that is still in cache.
+ * Adds bias[r] (none when `bias` is 0) to `count` floats of each of `rows` rows from `out`, rows
+ * `ld` bytes apart, and clamps them to [lo, hi]: the conv's bias and fused activation, on a block
+ * of output that is still in cache.
  */
-function addBias(out: usize, ld: usize, rows: i32, count: i32, bias: usize): void {
+function finish(out: usize, ld: usize, rows: i32, count: i32, bias: usize, lo: f32, hi: f32): void {
+  const low = f32x4.splat(lo);
+  const high = f32x4.splat(hi);
   for (let r = 0; r < rows; r++) {
-    const b = load<f32>(bias + ((<usize>r) << 2));
+    const b: f32 = bias == 0 ? 0 : load<f32>(bias + ((<usize>r) << 2));
     const row = out + <usize>r * ld;
     const v = f32x4.splat(b);
     let j = 0;
     for (; j + 4 <= count; j += 4) {
       const at = row + ((<usize>j) << 2);
-      v128.store(at, f32x4.add(v128.load(at), v));
+      v128.store(at, clamp4(f32x4.add(v128.load(at), v), low, high));
     }
     for (; j < count; j++) {
       const at = row + ((<usize>j) << 2);
-      store<f32>(at, load<f32>(at) + b);
+      store<f32>(at, min<f32>(max<f32>(load<f32>(at) + b, lo), hi));
     }
   }
 }
@@ -316,6 +334,8 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
       arg(job, C),
       planeIn,
       0,
+      -Infinity,
+      Infinity,
     );
     return;
   }

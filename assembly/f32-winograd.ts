@@ -9,6 +9,7 @@
 // One routine serves the forward conv and its input gradient: the gradient of a stride-1 conv
 // is a stride-1 conv of the output gradient with the filters flipped and transposed.
 import { f32_gemm } from './f32-gemm';
+import { clamp4 } from './simd';
 
 /** The problem `winogradPlane` solves, set by the caller for a job. */
 let inH = 0;
@@ -263,11 +264,19 @@ function lower(at: usize, j: i32, step: usize): v128 {
 }
 
 /**
- * out[o] 2×2 blocks = (Aᵀ M A) + bias[o] (`bias` 0: none) for tiles t0 .. t0 + count,
+ * out[o] 2×2 blocks = clamp((Aᵀ M A) + bias[o], lo, hi) (`bias` 0: none) for tiles t0 .. t0 + count,
  * clipped at the plane's edges; Aᵀ's rows: [1 1 1 0], [0 1 −1 −1]. Four tiles of a row at a
  * time where their eight columns and two rows are inside the plane, one at a time elsewhere.
  */
-function transformOutput(m: usize, t0: i32, count: i32, out: usize, bias: usize): void {
+function transformOutput(
+  m: usize,
+  t0: i32,
+  count: i32,
+  out: usize,
+  bias: usize,
+  lo: v128,
+  hi: v128,
+): void {
   const tilesW = (outW + 1) >> 1;
   const plane = (<usize>(outH * outW)) << 2;
   const step = (<usize>(cout * chunk)) << 2;
@@ -288,10 +297,10 @@ function transformOutput(m: usize, t0: i32, count: i32, out: usize, bias: usize)
       const s11 = lower(at, 1, step);
       const s12 = lower(at, 2, step);
       const s13 = lower(at, 3, step);
-      const y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b);
-      const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b);
-      const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b);
-      const y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b);
+      const y00 = clamp4(f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b), lo, hi);
+      const y01 = clamp4(f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b), lo, hi);
+      const y10 = clamp4(f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b), lo, hi);
+      const y11 = clamp4(f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b), lo, hi);
       const row = dst + ((<usize>(y * outW + x)) << 2);
       const below = row + ((<usize>outW) << 2);
       if (inside) {
@@ -316,7 +325,8 @@ function transformOutput(m: usize, t0: i32, count: i32, out: usize, bias: usize)
 
 /**
  * Tiles t0 .. t0 + count of one sample's output planes of group `group`: `image` is the group's
- * first input plane, `out` its first output plane (`bias` its first bias, or 0), `w` all the
+ * first input plane, `out` its first output plane (`bias` its first bias, or 0; outputs clamped to
+ * [lo, hi], the fused activation), `w` all the
  * filters, `scratch` the bytes `winogradSetup` was given, `work` the GEMM's workspace.
  */
 export function winogradTilesOf(
@@ -325,6 +335,8 @@ export function winogradTilesOf(
   group: i32,
   out: usize,
   bias: usize,
+  lo: f32,
+  hi: f32,
   t0: i32,
   count: i32,
   scratch: usize,
@@ -358,7 +370,7 @@ export function winogradTilesOf(
         work,
       );
     }
-    transformOutput(m, t0 + t, tiles, out, bias);
+    transformOutput(m, t0 + t, tiles, out, bias, f32x4.splat(lo), f32x4.splat(hi));
   }
 }
 

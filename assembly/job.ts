@@ -12,6 +12,11 @@ export function ptr(job: usize, i: i32): usize {
   return <usize>load<u32>(job + ((<usize>i) << 2));
 }
 
+/** Word `i` of the job's arguments as the f32 whose bits it holds. */
+export function f32Arg(job: usize, i: i32): f32 {
+  return reinterpret<f32>(arg(job, i));
+}
+
 /**
  * Where part `part` of `parts` starts when `total` items are cut into near-equal shares whose
  * boundaries fall on multiples of `unit` (the last share takes the remainder).

@@ -5,7 +5,7 @@
 // near-equal runs of whole vectors; the last vector of a job may run past the end into the
 // operands' padding (every operand starts on a 64-byte boundary, src/backend/wasm/operands.ts),
 // which is never copied back, so no element is done one lane at a time.
-import { arg, ptr, shareStart } from './job';
+import { arg, f32Arg, ptr, shareStart } from './job';
 
 // Every update's job words: kind, count, maximize, then the parameter and gradient addresses.
 // Then per kind, buffers (address 0: absent), flags, and f32 scalars (JS resolves 1 − β etc.):
@@ -21,7 +21,7 @@ const REST = 5;
 
 /** Job word `i` as an f32, in every lane. */
 function scalar(job: usize, i: i32): v128 {
-  return f32x4.splat(load<f32>(job + ((<usize>i) << 2)));
+  return f32x4.splat(f32Arg(job, i));
 }
 
 /** Byte offset of this thread's first vector. */

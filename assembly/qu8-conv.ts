@@ -9,7 +9,7 @@
 // `i32x4.dot_i16x8_s` of four columns' pairs with one channel's splatted weight pair adds two
 // products to each of four column sums. The microkernel keeps 4 channels × 8 columns of sums in
 // registers while it streams one panel block (L1) against four weight rows.
-import { arg, ptr, shareStart } from './job';
+import { arg, f32Arg, ptr, shareStart } from './job';
 import { f32_gemm_workspace_bytes } from './f32-gemm';
 import {
   C,
@@ -66,7 +66,7 @@ export function qu8_quantize_job(job: usize, thread: i32, threads: i32): void {
   const count = arg(job, Q_COUNT);
   const x = ptr(job, Q_X);
   const q = ptr(job, Q_OUT);
-  const scale = f64x2.splat(<f64>reinterpret<f32>(arg(job, Q_SCALE)));
+  const scale = f64x2.splat(<f64>f32Arg(job, Q_SCALE));
   const zero = arg(job, Q_ZERO);
   const lo = f64x2.splat(<f64>-zero);
   const hi = f64x2.splat(<f64>(255 - zero));
@@ -288,7 +288,7 @@ export function qu8_conv_job(job: usize, thread: i32, threads: i32, work: usize)
   outZero = arg(job, OUT_ZERO);
   outMin = arg(job, OUT_MIN);
   outMax = arg(job, OUT_MAX);
-  outScale = reinterpret<f32>(arg(job, OUT_SCALE));
+  outScale = f32Arg(job, OUT_SCALE);
   bias = ptr(job, BIAS);
   multiplier = ptr(job, MULTIPLIER);
   output = ptr(job, PTR2);

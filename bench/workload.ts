@@ -33,6 +33,30 @@ export type LayerSpec =
   | { type: 'flatten' }
   | { type: 'linear'; inFeatures: number; outFeatures: number };
 
+/** A layer as a library with fused conv + bias + ReLU builds it (Keras's `activation='relu'`). */
+export type FusedLayerSpec =
+  | Exclude<LayerSpec, { type: 'conv2d' }>
+  | (Extract<LayerSpec, { type: 'conv2d' }> & { relu: boolean });
+
+/**
+ * The layers with every conv2d → relu pair as one conv2d with `relu` set, as the Keras model is
+ * written (`Conv2D(32, 3, activation='relu')`); for the peers whose conv takes an activation.
+ */
+export function fuseConvRelu(layers: readonly LayerSpec[]): FusedLayerSpec[] {
+  const fused: FusedLayerSpec[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    if (layer.type !== 'conv2d') {
+      fused.push(layer);
+      continue;
+    }
+    const relu = layers[i + 1]?.type === 'relu';
+    fused.push({ ...layer, relu });
+    if (relu) i++; // the relu is now part of the conv
+  }
+  return fused;
+}
+
 /** A sequential CNN over grey 28×28 images and 10 classes (Fashion-MNIST). */
 export interface CnnSpec {
   layers: LayerSpec[];

@@ -20,14 +20,16 @@ import {
 import type { Runner } from '../harness.js';
 import { TRAIN_BATCHES, type Inputs, type Operand } from '../inputs.js';
 import type { Peer } from '../peer.js';
-import type { CnnSpec, LayerSpec, Workload } from '../workload.js';
+import { fuseConvRelu, type CnnSpec, type FusedLayerSpec, type Workload } from '../workload.js';
 
 const toTensor = ({ data, shape }: Operand): Tensor => tensor(data, { shape });
 
-function layer(spec: LayerSpec): Module {
+function layer(spec: FusedLayerSpec): Module {
   switch (spec.type) {
-    case 'conv2d':
-      return new Conv2d(spec.inChannels, spec.outChannels, spec.kernel);
+    case 'conv2d': {
+      const activation = spec.relu ? 'relu' : undefined;
+      return new Conv2d(spec.inChannels, spec.outChannels, spec.kernel, { activation });
+    }
     case 'relu':
       return new ReLU();
     case 'maxpool2d':
@@ -41,7 +43,8 @@ function layer(spec: LayerSpec): Module {
   }
 }
 
-const cnn = (spec: CnnSpec): Sequential => new Sequential(...spec.layers.map(layer));
+/** The CNN as a Keras user writes it in fovea: a conv and its ReLU as one `Conv2d`. */
+const cnn = (spec: CnnSpec): Sequential => new Sequential(...fuseConvRelu(spec.layers).map(layer));
 
 /** The batches of `images` (and `labels`), `batch` samples each, as tensors. */
 function batches(operand: Operand, batch: number): Tensor[] {

@@ -7,7 +7,7 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import type { Runner } from '../harness.js';
 import { TRAIN_BATCHES, type Inputs, type Operand } from '../inputs.js';
 import type { NotApplicable, Peer } from '../peer.js';
-import type { CnnSpec, ConvTask, Workload } from '../workload.js';
+import { fuseConvRelu, type CnnSpec, type ConvTask, type Workload } from '../workload.js';
 
 type TfModule = typeof Tf;
 type Layer = (x: Tf.Tensor, training: boolean) => Tf.Tensor;
@@ -30,15 +30,24 @@ function cnn(tf: TfModule, spec: CnnSpec): { forward: Layer; variables: Tf.Varia
     variables.push(weight, bias);
     return [weight, bias];
   };
-  const layers = spec.layers.map((layer): Layer => {
+  const layers = fuseConvRelu(spec.layers).map((layer): Layer => {
     switch (layer.type) {
       case 'conv2d': {
-        const { kernel, inChannels, outChannels } = layer;
+        const { kernel, inChannels, outChannels, relu } = layer;
         const [w, b] = weightAndBias(
           [kernel, kernel, inChannels, outChannels],
           inChannels * kernel ** 2,
         );
-        return (x) => tf.add(tf.conv2d(x as Tf.Tensor4D, w as Tf.Tensor4D, 1, 'valid'), b);
+        // tfjs's fused conv: bias and ReLU in the conv kernel, as tf.layers.conv2d runs them.
+        return (x) =>
+          tf.fused.conv2d({
+            x: x as Tf.Tensor4D,
+            filter: w as Tf.Tensor4D,
+            strides: 1,
+            pad: 'valid',
+            bias: b,
+            activation: relu ? 'relu' : 'linear',
+          });
       }
       case 'relu':
         return (x) => tf.relu(x);

@@ -1,3 +1,4 @@
+import type { FusedActivation } from './fused-activation.js';
 import type { DType, TypedArray } from './dtype.js';
 
 /** A backend's live memory, as `Backend.memory()` reports it. */
@@ -46,10 +47,17 @@ export interface Backend {
   /**
    * Grouped convolution: x [N, C, ...inSize] and w [C_out, C/groups, ...kernel] →
    * out [N, C_out, ...outSize] (cross-correlation, zero padding, as PyTorch's conv), plus
-   * bias[c] on every output of channel c when a bias is given (added while the output is in
-   * cache, so the layer's bias costs no pass of its own).
+   * bias[c] on every output of channel c when a bias is given, then the fused `activation` if any
+   * (both applied while the output is in cache, so they cost no pass of their own).
    */
-  conv(x: TypedArray, w: TypedArray, geom: GroupedConv, out: TypedArray, bias?: TypedArray): void;
+  conv(
+    x: TypedArray,
+    w: TypedArray,
+    geom: GroupedConv,
+    out: TypedArray,
+    bias?: TypedArray,
+    activation?: FusedActivation,
+  ): void;
   /**
    * The adjoint of `conv` in x: gout [N, C_out, ...outSize] → gin [N, C, ...inSize], overwritten.
    * It is conv's input gradient and conv transpose's forward.

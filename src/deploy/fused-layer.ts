@@ -1,12 +1,16 @@
-import type { Tensor } from '../tensor/tensor.js';
+import { ReLU6 } from '../nn/layers/activation.js';
+import { Conv1d, Conv2d, Conv3d } from '../nn/layers/conv.js';
 import { Module } from '../nn/module.js';
-import type { FoldableLayer, FusableActivation } from './fusion-groups.js';
+import { check } from '../tensor/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { hasOwnActivation, type FoldableLayer, type FusableActivation } from './fusion-groups.js';
 
 /**
  * A conv or linear layer (its bias included) and the ReLU or ReLU6 after it, as one module — what
  * PyTorch's intrinsic `ConvReLU2d` / `LinearReLU` are. `fuse` puts it in the layer's place (the
  * activation's place gets an Identity); int8 quantization then folds the activation into the
- * output clamp of the quantized layer, and a fast backend may run it as one kernel.
+ * output clamp of the quantized layer, and a conv runs it as one kernel (the activation applied as
+ * the output is written). The layer must not have an activation option of its own.
  * State-dict names: `<name>.layer.weight`, `<name>.layer.bias`.
  *
  * @example new FusedLayer(new Conv2d(1, 8, 3), new ReLU()).forward(randn([1, 1, 28, 28])) // [1, 8, 26, 26]
@@ -17,9 +21,19 @@ export class FusedLayer extends Module {
     public activation: FusableActivation,
   ) {
     super();
+    check(
+      !hasOwnActivation(layer),
+      'FusedLayer',
+      () =>
+        `the ${layer.constructor.name} already applies its activation option; fuse a layer without one`,
+    );
   }
 
   forward(x: Tensor): Tensor {
-    return this.activation.forward(this.layer.forward(x));
+    const { layer, activation } = this;
+    if (layer instanceof Conv1d || layer instanceof Conv2d || layer instanceof Conv3d) {
+      return layer.forwardActivated(x, activation instanceof ReLU6 ? 'relu6' : 'relu');
+    }
+    return activation.forward(layer.forward(x));
   }
 }

@@ -65,6 +65,11 @@ export function isFoldableLayer(m: Module): m is FoldableLayer {
   return LAYERS.some((cls) => m instanceof cls);
 }
 
+/** Whether a conv applies its own activation (its `activation` option): nothing fuses after it. */
+export function hasOwnActivation(layer: FoldableLayer): boolean {
+  return !(layer instanceof Linear) && layer.activation !== null;
+}
+
 /** Whether `m` is ReLU or ReLU6. */
 export function isFusableActivation(m: Module): m is FusableActivation {
   return m instanceof ReLU || m instanceof ReLU6;
@@ -90,7 +95,8 @@ function sequentialGroups(prefix: string, seq: Sequential): FusionGroup[] {
   const groups: FusionGroup[] = [];
   for (let i = 0; i < children.length; i++) {
     const layer = children[i][1];
-    if (!isFoldableLayer(layer)) continue;
+    // A norm cannot fold through an activation, and one is already fused.
+    if (!isFoldableLayer(layer) || hasOwnActivation(layer)) continue;
     const group: FusionGroup = { layer: name(i) };
     if (i + 1 < children.length && normFits(layer, children[i + 1][1])) group.norm = name(++i);
     if (i + 1 < children.length && isFusableActivation(children[i + 1][1]))
@@ -109,13 +115,14 @@ function namedGroup(model: Module, names: readonly string[], op: string): Fusion
     modules.length >= 2 &&
     modules.length <= 3 &&
     isFoldableLayer(modules[0]) &&
+    !hasOwnActivation(modules[0]) &&
     (modules.length === 2
       ? normFits(modules[0], modules[1]) || isFusableActivation(modules[1])
       : normFits(modules[0], modules[1]) && isFusableActivation(modules[2]));
   if (!ok) {
     throw new FoveaError(
       op,
-      `group [${names.join(', ')}] is ${modules.map((m) => m.constructor.name).join(' → ')}; expected siblings conv/linear → batch norm of the same dims, conv/linear → ReLU/ReLU6, or all three`,
+      `group [${names.join(', ')}] is ${modules.map((m) => m.constructor.name).join(' → ')}; expected siblings conv/linear → batch norm of the same dims, conv/linear → ReLU/ReLU6, or all three (the conv without an activation option of its own)`,
     );
   }
   const [layer, second, third] = names;

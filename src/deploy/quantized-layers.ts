@@ -1,4 +1,5 @@
 import type { GroupedConv, Requantization } from '../backend/backend.js';
+import type { FusedActivation } from '../backend/fused-activation.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { roundHalfEven } from '../backend/round.js';
 import { Module } from '../nn/module.js';
@@ -20,7 +21,7 @@ export type QuantizableConv = Conv1d | Conv2d | Conv3d;
 export type QuantizableUnit = QuantizableConv | Linear | FusedLayer;
 
 /** The activation folded into a quantized layer's output clamp. */
-export type FusedActivationKind = 'none' | 'relu' | 'relu6';
+export type FusedActivationKind = 'none' | FusedActivation;
 
 /** The stored numbers of a quantized layer: int8 weights, int32 bias, activation quantization. */
 export interface QuantizedParams {
@@ -51,7 +52,8 @@ export function unitParts(unit: QuantizableUnit): {
   layer: QuantizableConv | Linear;
   activation: FusedActivationKind;
 } {
-  if (!(unit instanceof FusedLayer)) return { layer: unit, activation: 'none' };
+  if (unit instanceof Linear) return { layer: unit, activation: 'none' };
+  if (!(unit instanceof FusedLayer)) return { layer: unit, activation: unit.activation ?? 'none' };
   return {
     layer: unit.layer as QuantizableConv | Linear,
     activation: unit.activation instanceof ReLU6 ? 'relu6' : 'relu',

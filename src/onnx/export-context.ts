@@ -3,6 +3,7 @@ import { FoveaError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TracedOp } from '../ops/trace.js';
 import { onnxType, type GraphBuilder } from './export-graph.js';
+import { OnnxDataType } from './proto.js';
 
 /** One traced op call being written as ONNX nodes. */
 export interface ExportContext {
@@ -34,6 +35,18 @@ export function inputTensor(ctx: ExportContext, i: number): Tensor {
 /** A traced attribute, typed by the caller (ops report them already resolved). */
 export function attr<T>(ctx: ExportContext, key: string): T {
   return ctx.op.attributes[key] as T;
+}
+
+/**
+ * y through the op's fused activation (its `activation` attribute): Relu for 'relu', Clip to
+ * [0, 6] for 'relu6', y itself for none.
+ */
+export function activated(ctx: ExportContext, y: string): string {
+  const activation = attr<'none' | 'relu' | 'relu6' | undefined>(ctx, 'activation');
+  if (activation === 'relu') return ctx.graph.op('Relu', [y]);
+  if (activation !== 'relu6') return y;
+  const bound = (v: number) => ctx.graph.constant([v], OnnxDataType.FLOAT);
+  return ctx.graph.op('Clip', [y, bound(0), bound(6)]);
 }
 
 /** The ONNX element type of the traced op's output. */

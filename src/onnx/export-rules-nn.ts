@@ -3,6 +3,7 @@
  * softmax, linear, resampling and dropout.
  */
 import {
+  activated,
   attr,
   exportError,
   inputOrFill,
@@ -22,13 +23,14 @@ function withBias(ctx: ExportContext, inputs: string[]): string[] {
 
 const conv: ExportRule = (ctx) => {
   const weight = inputTensor(ctx, 1);
-  return ctx.graph.op('Conv', withBias(ctx, [ctx.input(0), ctx.input(1)]), {
+  const y = ctx.graph.op('Conv', withBias(ctx, [ctx.input(0), ctx.input(1)]), {
     kernel_shape: weight.shape.slice(2),
     strides: attr(ctx, 'stride'),
     dilations: attr(ctx, 'dilation'),
     group: attr(ctx, 'groups'),
     pads: attr(ctx, 'pads'),
   });
+  return activated(ctx, y);
 };
 
 const convTranspose: ExportRule = (ctx) => {

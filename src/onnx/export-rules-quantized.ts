@@ -11,6 +11,7 @@
  */
 import type { GraphBuilder } from './export-graph.js';
 import {
+  activated,
   attr,
   exportError,
   inputTensor,
@@ -74,17 +75,7 @@ function dequantizedOperands(ctx: ExportContext): [input: string, weight: string
 
 /** The fused activation, then the output's QuantizeLinear → DequantizeLinear. */
 function activationAndOutput(ctx: ExportContext, y: string): string {
-  const { graph } = ctx;
-  const activation = attr<'none' | 'relu' | 'relu6'>(ctx, 'activation');
-  const clip = () =>
-    graph.op('Clip', [
-      y,
-      graph.constant([0], OnnxDataType.FLOAT),
-      graph.constant([6], OnnxDataType.FLOAT),
-    ]);
-  const activated =
-    activation === 'relu' ? graph.op('Relu', [y]) : activation === 'relu6' ? clip() : y;
-  return quantizeDequantize(graph, activated, attr<AffineQuant>(ctx, 'output'));
+  return quantizeDequantize(ctx.graph, activated(ctx, y), attr<AffineQuant>(ctx, 'output'));
 }
 
 const quantizedConv: ExportRule = (ctx) => {

@@ -1,10 +1,12 @@
 import type { ConvGeometry } from '../backend/backend.js';
+import type { FusedActivation } from '../backend/fused-activation.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { sumTo } from './sum-to.js';
 import { check, fmt, FoveaError } from '../tensor/errors.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { activationGrad } from './activation.js';
 import { add } from './arithmetic.js';
 import { pad } from './pad.js';
 import { reshape } from './reshape.js';
@@ -49,8 +51,9 @@ export function slidingGeometry(
 }
 
 /**
- * y = conv(x, weight) (+ bias per output channel): x [N, geom.channels, ...inSize], weight
- * [C_out, channels/groups, ...kernel] → [N, C_out, ...outSize]. Not recorded.
+ * y = conv(x, weight) (+ bias per output channel), then `activation` if given: x
+ * [N, geom.channels, ...inSize], weight [C_out, channels/groups, ...kernel] → [N, C_out, ...outSize].
+ * Not recorded.
  */
 export function convolve(
   x: Tensor,
@@ -58,11 +61,12 @@ export function convolve(
   geom: ConvGeometry,
   groups: number,
   bias?: Tensor | null,
+  activation?: FusedActivation,
 ): Tensor {
   const outChannels = weight.shape[0];
   const y = empty([geom.batch, outChannels, ...geom.outSize], x.dtype);
   const conv = { ...geom, groups, outChannels };
-  getBackend().conv(x.data, weight.data, conv, y.data, bias?.data);
+  getBackend().conv(x.data, weight.data, conv, y.data, bias?.data, activation);
   return y;
 }
 
@@ -253,6 +257,12 @@ export interface ConvOptions {
   groups?: number;
   /** nn.ConvNd's padding_mode (default 'zeros'). */
   paddingMode?: PaddingMode;
+  /**
+   * An activation applied as the output is written, as Keras's `Conv2D(activation='relu')`:
+   * 'relu' or 'relu6' (default none). The result equals relu(conv(...)) or relu6(conv(...)) and
+   * skips the separate pass over the output (a fovea addition; PyTorch has no such argument).
+   */
+  activation?: FusedActivation;
 }
 
 const paddingModes: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
@@ -360,20 +370,31 @@ function convNd(
     padBefore: padsWithZeros ? before : none,
     padAfter: padsWithZeros ? after : none,
   });
+  const { activation } = options;
+  check(
+    activation === undefined || activation === 'relu' || activation === 'relu6',
+    op,
+    () => `activation must be 'relu' or 'relu6' (or left out), got '${activation}'`,
+  );
   const parents = bias ? [input, weight, bias] : [input, weight];
-  const out = record(op, convolve(input, weight, geom, groups, bias), parents, (g) => [
-    input.requiresGrad ? convolveAdjoint(g, weight, geom, groups) : null,
-    weight.requiresGrad ? convolveWeightGrad(input, g, geom, groups, weight.shape) : null,
-    bias?.requiresGrad
-      ? reshape(sumTo(g, [1, bias.size, ...geom.outSize.map(() => 1)]), [bias.size])
-      : null,
-  ]);
+  const y = convolve(input, weight, geom, groups, bias, activation);
+  const out = record(op, y, parents, (gy) => {
+    const g = activation ? activationGrad(activation, y, gy) : gy;
+    return [
+      input.requiresGrad ? convolveAdjoint(g, weight, geom, groups) : null,
+      weight.requiresGrad ? convolveWeightGrad(input, g, geom, groups, weight.shape) : null,
+      bias?.requiresGrad
+        ? reshape(sumTo(g, [1, bias.size, ...geom.outSize.map(() => 1)]), [bias.size])
+        : null,
+    ];
+  });
   const pads = [...geom.padBefore, ...(padsWithZeros ? after : none)];
   return traced('conv', out, [input, weight, bias], {
     stride,
     dilation,
     groups,
     pads,
+    ...(activation && { activation }),
   });
 }
 

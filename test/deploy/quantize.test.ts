@@ -125,6 +125,11 @@ describe('quantized layers against float', () => {
       [2, 2, 10],
     ],
     ['Linear + ReLU', () => new Sequential(new Linear(20, 7), new ReLU()), [5, 20]],
+    [
+      "Conv2d with activation: 'relu6'",
+      () => new Sequential(new Conv2d(3, 5, 3, { padding: 1, activation: 'relu6' })),
+      [2, 3, 7, 7],
+    ],
   ];
   for (const [name, make, shape] of cases) {
     it(name, () => checkClose(make(), random(shape)));

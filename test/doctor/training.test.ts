@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { doctor } from '../../src/doctor/doctor.js';
 import { ReLU, Sigmoid } from '../../src/nn/layers/activation.js';
-import { Flatten, Sequential } from '../../src/nn/layers/container.js';
+import { Flatten, Identity, Sequential } from '../../src/nn/layers/container.js';
 import { Conv2d } from '../../src/nn/layers/conv.js';
 import { Linear } from '../../src/nn/layers/linear.js';
 import { Module } from '../../src/nn/module.js';
@@ -72,6 +72,19 @@ describe('doctor: checks that run the model on data', () => {
     assert.equal(f.evidence['relu call 2'], 1);
     model.conv2.bias!.data.fill(0);
     assert.ok(!ids(run(model)).includes('dead-relus'));
+  });
+
+  it("dead units of a conv with activation: 'relu', named by the conv", () => {
+    manualSeed(0);
+    const model = plainCnn(4, () => new Identity());
+    for (const i of [0, 2, 5, 7]) {
+      const conv = model.at(i) as Conv2d;
+      model.set(i, new Conv2d(conv.inChannels, 8, 3, { padding: 1, activation: 'relu' }));
+    }
+    (model.at(2) as Conv2d).bias!.data.fill(-100);
+    const f = finding(run(model), 'dead-relus');
+    assert.equal(Object.keys(f.evidence)[0], '2');
+    assert.equal(f.evidence['2'], 1);
   });
 
   it('a plain ReLU CNN of the same shape is healthy', () => {

@@ -31,6 +31,7 @@ import {
   expand,
   exportOnnx,
   FoveaError,
+  FusedLayer,
   gelu,
   gt,
   GroupNorm,
@@ -198,6 +199,15 @@ function activations(): Module {
   );
 }
 
+/** Convs with the activation option (Relu, Clip after the Conv) and a FusedLayer from fuse(). */
+function fusedActivations(): Module {
+  return new Sequential(
+    new Conv2d(3, 4, 3, { padding: 1, activation: 'relu' }),
+    new Conv2d(4, 4, 3, { groups: 2, activation: 'relu6' }),
+    new FusedLayer(new Conv2d(4, 3, 1), new ReLU6()),
+  );
+}
+
 const userModels: [string, () => Module, number[]][] = [
   [
     'residual adds, concat, depthwise conv, GroupNorm, reflect padding',
@@ -231,6 +241,7 @@ const userModels: [string, () => Module, number[]][] = [
     activations,
     [3, 5, 5],
   ],
+  ['convs with fused ReLU and ReLU6 (activation option, FusedLayer)', fusedActivations, [3, 7, 7]],
 ];
 
 describe('exportOnnx: user models with custom forward', () => {

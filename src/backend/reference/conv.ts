@@ -1,3 +1,4 @@
+import { clampBounds, type FusedActivation } from '../fused-activation.js';
 import type { ConvGeometry, GroupedConv, MatmulOperand } from '../backend.js';
 import { allocArray, dtypeOf, type TypedArray } from '../dtype.js';
 import { col2im, im2col, planeSizes } from './im2col.js';
@@ -55,13 +56,17 @@ function columns(x: TypedArray, geom: ConvGeometry): TypedArray {
   return cols;
 }
 
-/** The kernel interface's `conv`: y[n, g] = W[g] · cols[n, g] (+ bias) for every sample and group. */
+/**
+ * The kernel interface's `conv`: y[n, g] = W[g] · cols[n, g] (+ bias) for every sample and group,
+ * then the fused activation.
+ */
 export function conv(
   x: TypedArray,
   w: TypedArray,
   geom: GroupedConv,
   out: TypedArray,
   bias?: TypedArray,
+  activation?: FusedActivation,
 ): void {
   const blocks = groupBlocks(geom);
   const cols = columns(x, geom);
@@ -80,6 +85,7 @@ export function conv(
     });
   }
   if (bias) addChannelBias(out, bias, blocks.positions);
+  if (activation) clampAll(out, activation);
 }
 
 /** out[n, c, p] += bias[c] for out [N, C, positions]. */
@@ -88,6 +94,12 @@ function addChannelBias(out: TypedArray, bias: TypedArray, positions: number): v
     const b = bias[plane % bias.length];
     for (let i = plane * positions; i < (plane + 1) * positions; i++) out[i] += b;
   }
+}
+
+/** out = min(max(out, lo), hi) elementwise: the fused activation. */
+function clampAll(out: TypedArray, activation: FusedActivation): void {
+  const [lo, hi] = clampBounds(activation);
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(Math.max(out[i], lo), hi);
 }
 
 /** The kernel interface's `convAdjoint`: col2im of W[g]ᵀ · gout[n, g]. */

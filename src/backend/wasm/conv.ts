@@ -1,8 +1,9 @@
 import type { GroupedConv } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
+import { clampBounds, type FusedActivation } from '../fused-activation.js';
 import * as reference from '../reference/conv.js';
 import { planeSizes } from '../reference/im2col.js';
-import { JOB, PARALLEL_FLOPS } from './jobs.js';
+import { f32Word, JOB, PARALLEL_FLOPS } from './jobs.js';
 import { Operands } from './operands.js';
 import { pool } from './pool.js';
 
@@ -47,12 +48,14 @@ function run(
     geom: GroupedConv,
     out: TypedArray,
     bias?: TypedArray,
+    activation?: FusedActivation,
   ) => void,
   a: TypedArray,
   b: TypedArray,
   geom: GroupedConv,
   out: TypedArray,
   bias?: TypedArray,
+  activation?: FusedActivation,
 ): void {
   if (
     !(a instanceof Float32Array) ||
@@ -63,7 +66,7 @@ function run(
     a.length === 0 ||
     b.length === 0
   ) {
-    fallback(a, b, geom, out, bias);
+    fallback(a, b, geom, out, bias, activation);
     return;
   }
   const threads = pool();
@@ -76,8 +79,9 @@ function run(
   heap.set(a, aAt / 4);
   heap.set(b, bAt / 4);
   if (bias) heap.set(bias, biasAt / 4);
+  const [lo, hi] = clampBounds(activation).map(f32Word);
   threads.run(
-    [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes, biasAt],
+    [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes, biasAt, lo, hi],
     convFlops(geom) >= PARALLEL_FLOPS,
   );
   out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
@@ -85,7 +89,7 @@ function run(
 
 /**
  * The kernel interface's `conv` on the pool: Winograd, im2col slices and GEMM, or direct
- * depthwise, with the bias added to each block of output as it is made.
+ * depthwise, with the bias and the fused activation applied to each block of output as it is made.
  */
 export function wasmConv(
   x: TypedArray,
@@ -93,8 +97,9 @@ export function wasmConv(
   geom: GroupedConv,
   out: TypedArray,
   bias?: TypedArray,
+  activation?: FusedActivation,
 ): void {
-  run(JOB.conv, reference.conv, x, w, geom, out, bias);
+  run(JOB.conv, reference.conv, x, w, geom, out, bias, activation);
 }
 
 /** The kernel interface's `convAdjoint` on the pool. */

@@ -11,7 +11,7 @@ const DEAD_FRACTION = 0.5;
 /**
  * Dead ReLUs: units (a channel at a position) that output 0 for every sampled input, so no
  * gradient ever reaches the weights behind them. Every relu of the forward pass is seen — ReLU
- * modules (and fused conv + ReLU layers) by their name, functional `relu(...)` calls inside a
+ * modules, convs with a fused ReLU and fused conv + ReLU layers by their name, functional `relu(...)` calls inside a
  * custom forward as `relu call k` (the k-th such call of the pass) — and each one where more
  * than half the units never fire is reported, with the fraction as evidence.
  *
@@ -58,7 +58,8 @@ function reluCalls(ctx: DoctorContext, input: Tensor): [string | undefined, Tens
       }),
     );
   try {
-    const watch = (op: TracedOp) => op.name === 'relu' && outputs.push(op.output);
+    const watch = (op: TracedOp) =>
+      (op.name === 'relu' || op.attributes.activation === 'relu') && outputs.push(op.output);
     noGrad(() => withTracer(watch, () => ctx.model.forward(input)));
   } finally {
     handles.forEach((h) => h.remove());

@@ -1,5 +1,6 @@
 import { uniform } from '../../tensor/create.js';
 import { check, fmt } from '../../tensor/errors.js';
+import type { FusedActivation } from '../../backend/fused-activation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import {
   conv1d,
@@ -91,6 +92,8 @@ abstract class ConvBase<O extends ConvOptions | ConvTransposeOptions> extends Mo
   readonly groups: number;
   /** How the border is padded ('zeros' for transposed convolutions, as in PyTorch). */
   readonly paddingMode: PaddingMode;
+  /** The activation applied as the output is written (the `activation` option), or null. */
+  readonly activation: FusedActivation | null;
 
   protected constructor(
     d: number,
@@ -135,6 +138,15 @@ abstract class ConvBase<O extends ConvOptions | ConvTransposeOptions> extends Mo
       () =>
         `paddingMode must be ${transposed ? "'zeros' for a transposed convolution" : `one of ${paddingModes.join(', ')}`}, got '${this.paddingMode}'`,
     );
+    this.activation = (options as ConvOptions).activation ?? null;
+    check(
+      this.activation === null || (!transposed && ['relu', 'relu6'].includes(this.activation)),
+      layer,
+      () =>
+        transposed
+          ? `takes no activation option; apply '${this.activation}' after the layer`
+          : `activation must be 'relu' or 'relu6' (or left out), got '${this.activation}'`,
+    );
     const weightShape = transposed
       ? [inChannels, outChannels / groups, ...this.kernelSize]
       : [outChannels, inChannels / groups, ...this.kernelSize];
@@ -146,8 +158,13 @@ abstract class ConvBase<O extends ConvOptions | ConvTransposeOptions> extends Mo
   }
 
   forward(x: Tensor): Tensor {
+    return this.run(x, {});
+  }
+
+  /** The layer's op on x with its options, `changes` on top. */
+  protected run(x: Tensor, changes: Partial<O>): Tensor {
     // `groups` is read from the field: channel pruning shrinks a depthwise conv's groups.
-    return this.op(x, this.weight, this.bias, { ...this.options, groups: this.groups });
+    return this.op(x, this.weight, this.bias, { ...this.options, groups: this.groups, ...changes });
   }
 
   /** PyTorch's repr: the kernel and stride, then only what differs from the defaults. */
@@ -163,6 +180,7 @@ abstract class ConvBase<O extends ConvOptions | ConvTransposeOptions> extends Mo
       ...(groups !== 1 && { groups }),
       ...(this.bias === null && { bias: false }),
       ...(paddingMode !== 'zeros' && { paddingMode }),
+      ...(this.activation && { activation: this.activation }),
     };
     return `${this.inChannels}, ${this.outChannels}, ${formatArgs(args)}`;
   }
@@ -179,6 +197,14 @@ abstract class ConvNd extends ConvBase<ConvOptions> {
     options: ConvLayerOptions,
   ) {
     super(d, false, inChannels, outChannels, kernelSize, options, op);
+  }
+
+  /**
+   * The layer's conv of x with `activation` applied as the output is written (FusedLayer's
+   * forward): relu(layer.forward(x)) or relu6(...) in one pass. For a layer without one of its own.
+   */
+  forwardActivated(x: Tensor, activation: FusedActivation): Tensor {
+    return this.run(x, { activation });
   }
 }
 
@@ -201,7 +227,8 @@ export class Conv1d extends ConvNd {
 /**
  * 2-D convolution over [N, C_in, H, W], as `nn.Conv2d`. Weight [C_out, C_in/groups, kH, kW],
  * bias [C_out]. Options: stride, padding (a number, per-dim list, 'same' or 'valid'), dilation,
- * groups, paddingMode ('zeros', 'reflect', 'replicate', 'circular'), bias.
+ * groups, paddingMode ('zeros', 'reflect', 'replicate', 'circular'), bias, and Keras's activation
+ * ('relu' or 'relu6', applied as the output is written).
  *
  * @example new Conv2d(3, 16, 3, { stride: 2, padding: 1 }) // [N, 3, 32, 32] → [N, 16, 16, 16]
  */
