@@ -4,7 +4,7 @@
 // buffer (never the whole im2col matrix), or are the input itself for a pointwise conv; one input
 // channel per group takes the direct kernels of f32-dwconv.ts instead.
 import { f32_gemm, f32_gemm_workspace_bytes } from './f32-gemm';
-import { arg, f32Arg, ptr, shareStart } from './job';
+import { arg, claim, f32Arg, ptr, shareStart } from './job';
 import { clamp4 } from './simd';
 import {
   C,
@@ -68,15 +68,6 @@ function sliceColumns(job: usize, rows: i32, most: i32): i32 {
   return max(1, min(most, arg(job, COLS_BYTES) / (rows * 4)));
 }
 
-/** This thread's items [first, last) of `total`, set by `share`. */
-let first = 0;
-let last = 0;
-
-function share(total: i32, thread: i32, threads: i32): void {
-  first = shareStart(total, threads, thread, 1);
-  last = shareStart(total, threads, thread + 1, 1);
-}
-
 /** Fewer channels per group than this leave Winograd's transforms more work than they save. */
 const WINOGRAD_MIN_CHANNELS = 16;
 
@@ -99,12 +90,12 @@ function isWinograd(job: usize): bool {
 }
 
 /**
- * This thread's share of a Winograd conv set up by `winogradSetup`: items (sample, group, range
+ * This thread's claims of a Winograd conv set up by `winogradSetup`: items (sample, group, range
  * of tiles), reading planes of `inStride` bytes from `input` (`inPerGroup` per group, `inTotal`
  * per sample) and writing planes of `outStride` bytes likewise.
  */
 function winogradShare(
-  thread: i32,
+  job: usize,
   threads: i32,
   work: usize,
   w: usize,
@@ -123,8 +114,8 @@ function winogradShare(
   const tiles = winogradTiles();
   const parts = max(1, (threads + n * groups - 1) / (n * groups));
   const per = (tiles + parts - 1) / parts;
-  share(n * groups * parts, thread, threads);
-  for (let item = first; item < last; item++) {
+  const total = n * groups * parts;
+  for (let item = claim(job); item < total; item = claim(job)) {
     const t0 = (item % parts) * per;
     if (t0 >= tiles) continue;
     const ng = item / parts;
@@ -178,8 +169,8 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
   const hi = f32Arg(job, HI);
   const finishing = bias != 0 || lo > -Infinity || hi < Infinity;
   if (cpg == 1) {
-    share(n * arg(job, COUT), thread, threads);
-    for (let item = first; item < last; item++) {
+    const total = n * arg(job, COUT);
+    for (let item = claim(job); item < total; item = claim(job)) {
       const o = item % arg(job, COUT);
       const input = x + <usize>((item / arg(job, COUT)) * arg(job, C) + o / opg) * planeIn;
       const plane = y + <usize>item * planeOut;
@@ -193,7 +184,7 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
   if (winograd) {
     const cout = arg(job, COUT);
     winogradShare(
-      thread,
+      job,
       threads,
       work,
       w,
@@ -219,8 +210,8 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
   if (!pointwise) width = sliceColumns(job, rows, width);
   const slices = (positions + width - 1) / width;
   const cols = work + f32_gemm_workspace_bytes();
-  share(n * groups * slices, thread, threads);
-  for (let item = first; item < last; item++) {
+  const total = n * groups * slices;
+  for (let item = claim(job); item < total; item = claim(job)) {
     const j0 = (item % slices) * width;
     const count = min(width, positions - j0);
     const ng = item / slices; // = sample · groups + group
@@ -289,8 +280,8 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
   const gx = ptr(job, PTR2);
   if (cpg == 1) {
     // One input plane per group: it gathers from its group's opg output planes.
-    share(n * groups, thread, threads);
-    for (let item = first; item < last; item++) {
+    const total = n * groups;
+    for (let item = claim(job); item < total; item = claim(job)) {
       const gin = gx + <usize>item * planeIn;
       memory.fill(gin, 0, planeIn);
       const g = item % groups;
@@ -321,7 +312,7 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
   if (winograd) {
     const cout = arg(job, COUT);
     winogradShare(
-      thread,
+      job,
       threads,
       work,
       w,
@@ -344,8 +335,8 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
   // Threads split a group's input channels, so the planes they add into never overlap.
   const parts = min(cpg, max(1, (threads + n * groups - 1) / (n * groups)));
   const cols = work + f32_gemm_workspace_bytes();
-  share(n * groups * parts, thread, threads);
-  for (let item = first; item < last; item++) {
+  const total = n * groups * parts;
+  for (let item = claim(job); item < total; item = claim(job)) {
     const part = item % parts;
     const ng = item / parts;
     const g = ng % groups;
@@ -405,8 +396,8 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
   const gy = ptr(job, PTR1);
   const gw = ptr(job, PTR2);
   if (cpg == 1) {
-    share(arg(job, COUT), thread, threads);
-    for (let o = first; o < last; o++) {
+    const total = arg(job, COUT);
+    for (let o = claim(job); o < total; o = claim(job)) {
       const gwTaps = gw + ((<usize>(o * kk)) << 2);
       memory.fill(gwTaps, 0, (<usize>kk) << 2);
       for (let s = 0; s < n; s++) {
@@ -423,8 +414,8 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
   const cols = work + f32_gemm_workspace_bytes();
   // Winograd when the widest share of channels fits the column buffer (then every share does).
   const winograd = isWinograd(job) && winogradSetupFor(job, (cpg + parts - 1) / parts);
-  share(groups * parts, thread, threads);
-  for (let item = first; item < last; item++) {
+  const total = groups * parts;
+  for (let item = claim(job); item < total; item = claim(job)) {
     const part = item % parts;
     const g = item / parts;
     const c0 = shareStart(cpg, parts, part, 1);

@@ -17,6 +17,19 @@ export function f32Arg(job: usize, i: i32): f32 {
   return reinterpret<f32>(arg(job, i));
 }
 
+/** The job word that counts the items claimed so far; the caller zeroes it with every job. */
+const CLAIMED = 63;
+
+/**
+ * The next unclaimed item of the job (items past the job's count mean none is left). Threads
+ * claim items one at a time rather than splitting them up front, so a thread slowed down (by a
+ * core busy with something else) leaves the remaining items to the others instead of holding
+ * every thread up at the end of the job.
+ */
+export function claim(job: usize): i32 {
+  return atomic.add<i32>(job + ((<usize>CLAIMED) << 2), 1);
+}
+
 /**
  * Where part `part` of `parts` starts when `total` items are cut into near-equal shares whose
  * boundaries fall on multiples of `unit` (the last share takes the remainder).

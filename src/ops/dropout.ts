@@ -119,9 +119,13 @@ function dropProbability(
   return training ? p : 0;
 }
 
+/** Draws of the generator per block of a mask: a block stays in cache while it is read. */
+const block = new Uint32Array(4096);
+
 /**
  * Draws a mask of `shape`: `kept` where an element is kept (probability `keep`), 0 elsewhere.
- * One uniform draw per entry, in order, so a seeded generator gives the same mask every time.
+ * One 32-bit draw per entry (kept when its top 31 bits are below keep·2³¹), in order, so a seeded generator gives the
+ * same mask every time.
  */
 function bernoulliMask(
   shape: Shape,
@@ -131,7 +135,16 @@ function bernoulliMask(
   generator: Generator = defaultGenerator,
 ): Tensor {
   const mask = empty(shape, dtype);
-  for (let i = 0; i < mask.size; i++) mask.data[i] = generator.uniform() < keep ? kept : 0;
+  if (keep === 0) return mask; // p = 1: all dropped (and `kept` is ∞), no draws needed
+  const data = mask.data;
+  // Kept when the draw's top 31 bits are below keep·2³¹: the sign of their difference, no branch.
+  const threshold = keep * 2 ** 31;
+  for (let start = 0; start < data.length; start += block.length) {
+    const count = Math.min(block.length, data.length - start);
+    generator.fillUint32(count === block.length ? block : block.subarray(0, count));
+    for (let i = 0; i < count; i++)
+      data[start + i] = kept * (((block[i] >>> 1) - threshold) >>> 31);
+  }
   return mask;
 }
 

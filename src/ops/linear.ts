@@ -2,8 +2,8 @@ import { check, fmt } from '../tensor/errors.js';
 import { numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from './arithmetic.js';
-import { matmul } from './matmul.js';
-import { transpose } from './permute.js';
+import { matmulTransposed } from './matmul.js';
+import { reshape } from './reshape.js';
 import { checkFloat } from './util.js';
 import { traced } from './trace.js';
 
@@ -53,6 +53,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
         `bias must be a ${x.dtype} tensor of shape [${weight.shape[0]}] (one value per output feature), got ${bias.dtype} ${fmt(bias.shape)}`,
     );
   }
-  const out = matmul(x, transpose(weight, 0, 1));
+  // As a 2-D product [rows, inFeatures]·weightᵀ, then back to x's leading dims.
+  const [outFeatures, inFeatures] = weight.shape;
+  const lead = x.shape.slice(0, -1);
+  const product = matmulTransposed(reshape(x, [numel(lead), inFeatures]), weight);
+  const out = reshape(product, [...lead, outFeatures]);
   return traced('linear', bias ? add(out, bias) : out, [x, weight, bias]);
 }

@@ -63,6 +63,18 @@ function product(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * x·wᵀ for x [m, k] and w [n, k] → [m, n], reading w in place rather than copying its transpose:
+ * linear's product. Differentiable (dx = g·w, dw = gᵀ·x, both without copies); not traced.
+ */
+export function matmulTransposed(x: Tensor, w: Tensor): Tensor {
+  const out = batchedProduct(x, w, false, true);
+  return record('linear', out, [x, w], (g) => [
+    x.requiresGrad ? batchedProduct(g, w, false, false) : null,
+    w.requiresGrad ? batchedProduct(g, x, true, false) : null,
+  ]);
+}
+
+/**
  * Matrix product with PyTorch's rules: 1-D operands are treated as a row/column vector (and that
  * dim removed after), leading batch dims broadcast.
  * Shape: [...broadcast(batchA, batchB), m, n] for a [..., m, k] and b [..., k, n].

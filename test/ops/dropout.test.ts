@@ -14,6 +14,27 @@ describe('dropout', () => {
     assert.ok(Math.abs(zeros / x.size - 0.3) < 0.02, `dropped ${zeros / x.size}`);
   });
 
+  it('masks longer than a block of draws keep p and continue the stream', () => {
+    const x = ones([3, 5000]); // 15,000 elements: several blocks of 4,096 draws
+    const y = dropout(x, { p: 0.25, generator: new Generator(5) });
+    let kept = 0;
+    for (const v of y.data) if (v !== 0) kept++;
+    assert.ok(Math.abs(kept / x.size - 0.75) < 0.02, `kept ${kept / x.size}`);
+    // The same draws, one at a time: kept exactly where the 32-bit draw is top 31 bits are below 0.75·2³¹.
+    const g = new Generator(5);
+    for (let i = 0; i < x.size; i++) {
+      const keep = g.nextUint32() >>> 1 < 0.75 * 2 ** 31;
+      if ((y.data[i] !== 0) !== keep) assert.fail(`element ${i}`);
+    }
+  });
+
+  it('Generator.fillUint32 is the nextUint32 stream, and leaves the state where it would', () => {
+    const [a, b] = [new Generator(11), new Generator(11)];
+    const filled = a.fillUint32(new Uint32Array(1000));
+    filled.forEach((v, i) => assert.equal(v, b.nextUint32(), `draw ${i}`));
+    assert.equal(a.nextUint32(), b.nextUint32());
+  });
+
   it('repeats its mask after re-seeding and passes through in eval', () => {
     const x = randn([50]);
     manualSeed(9);

@@ -25,6 +25,14 @@ export function scatterAdd(
   { outer, size, count, inner }: GatherDims,
   out: TypedArray,
 ): void {
+  if (inner === 1) {
+    // Max pooling's backward: one index per source element, a loop without the inner dim.
+    for (let o = 0, t = 0; o < outer; o++) {
+      const base = o * size;
+      for (const end = t + count; t < end; t++) out[base + index[t]] += src[t];
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < count; j++) {
       for (let i = 0; i < inner; i++) {

@@ -17,8 +17,9 @@ import { align, reserve, wasmModule, type WasmModule } from './kernels.js';
 
 /** Bytes of each thread's column buffer for convolutions (a slice of im2col at a time). */
 const COLS_BYTES = 2 << 20;
-/** Words of the job area. */
+/** Words of the job area; the last counts the items threads have claimed (assembly/job.ts). */
 const JOB_WORDS = 64;
+const CLAIMED = JOB_WORDS - 1;
 
 // Control words: the job generation, how many workers have finished it, whether one failed.
 const GENERATION = 0;
@@ -103,7 +104,9 @@ export function pool(): Pool {
     wasm,
     heap,
     run(args, parallel = true) {
-      new Int32Array(wasm.memory.buffer, job, JOB_WORDS).set(args);
+      const jobWords = new Int32Array(wasm.memory.buffer, job, JOB_WORDS);
+      jobWords.set(args);
+      jobWords[CLAIMED] = 0;
       if (!parallel || threads === 1) {
         wasm.exports.run_job(job, 0, 1, work);
         return;
