@@ -149,8 +149,9 @@ function winogradSetupFor(job: usize, channels: i32): bool {
   );
 }
 
-// The forward job's words after the geometry: the bias [Cout] (0 for none), then the fused
-// activation as the bounds of a clamp (f32 bits; ±∞ for none).
+// The words after the geometry: the forward job's bias [Cout] or the weight job's bias gradient
+// (0 for none), then the forward job's fused activation as the bounds of a clamp (f32 bits; ±∞
+// for none).
 const BIAS = CONV_WORDS;
 const LO = CONV_WORDS + 1;
 const HI = CONV_WORDS + 2;
@@ -389,12 +390,51 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
   }
 }
 
-/** gw = Σₙ gy[n]·cols[n]ᵀ: x (PTR0), gy (PTR1), gw [Cout, C/groups, ...kernel] (PTR2), overwritten. */
+/**
+ * gb[o] = Σ over samples and positions of gy [N, cout, positions] for channels o0 .. o1: the bias
+ * gradient, summed in float64 lanes.
+ */
+function biasGrad(gy: usize, cout: i32, gb: usize, o0: i32, o1: i32): void {
+  for (let o = o0; o < o1; o++) {
+    let low = f64x2.splat(0);
+    let high = f64x2.splat(0);
+    let rest: f64 = 0;
+    for (let s = 0; s < n; s++) {
+      const plane = gy + <usize>(s * cout + o) * planeOut;
+      let j = 0;
+      for (; j + 4 <= positions; j += 4) {
+        const v = v128.load(plane + ((<usize>j) << 2));
+        low = f64x2.add(low, f64x2.promote_low_f32x4(v));
+        high = f64x2.add(high, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)));
+      }
+      for (; j < positions; j++) rest += <f64>load<f32>(plane + ((<usize>j) << 2));
+    }
+    const lanes = f64x2.add(low, high);
+    const total = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1) + rest;
+    store<f32>(gb + ((<usize>o) << 2), <f32>total);
+  }
+}
+
+/**
+ * gw = Σₙ gy[n]·cols[n]ᵀ: x (PTR0), gy (PTR1), gw [Cout, C/groups, ...kernel] (PTR2), overwritten;
+ * with a bias gradient [Cout] at word BIAS (0: none), also its sums.
+ */
 export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work: usize): void {
   readShape(job);
   const x = ptr(job, PTR0);
   const gy = ptr(job, PTR1);
   const gw = ptr(job, PTR2);
+  const gbias = ptr(job, BIAS);
+  if (gbias != 0) {
+    const cout = arg(job, COUT);
+    biasGrad(
+      gy,
+      cout,
+      gbias,
+      shareStart(cout, threads, thread, 1),
+      shareStart(cout, threads, thread + 1, 1),
+    );
+  }
   if (cpg == 1) {
     const total = arg(job, COUT);
     for (let o = claim(job); o < total; o = claim(job)) {

@@ -63,8 +63,18 @@ export interface Backend {
    * It is conv's input gradient and conv transpose's forward.
    */
   convAdjoint(gout: TypedArray, w: TypedArray, geom: GroupedConv, gin: TypedArray): void;
-  /** The adjoint of `conv` in w: gw [C_out, C/groups, ...kernel] = Σ over the batch, overwritten. */
-  convWeightGrad(x: TypedArray, gout: TypedArray, geom: GroupedConv, gw: TypedArray): void;
+  /**
+   * The adjoint of `conv` in w: gw [C_out, C/groups, ...kernel] = Σ over the batch, overwritten;
+   * with `gbias` [C_out], also the bias gradient Σ over the batch and positions of gout (from the
+   * same read of gout).
+   */
+  convWeightGrad(
+    x: TypedArray,
+    gout: TypedArray,
+    geom: GroupedConv,
+    gw: TypedArray,
+    gbias?: TypedArray,
+  ): void;
 
   /**
    * int8 convolution, float32 in and out: x is quantized to uint8 with `quant.input`, convolved

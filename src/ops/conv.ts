@@ -92,7 +92,8 @@ export function convolveAdjoint(
 
 /**
  * d⟨y, convolve(x, weight)⟩ / d weight, of shape `weightShape`. It is the weight gradient of
- * both conv and conv transpose.
+ * both conv and conv transpose. `biasGrad` also gives the conv's bias gradient (y summed per
+ * channel) from the same kernel call; null without it.
  */
 export function convolveWeightGrad(
   x: Tensor,
@@ -100,15 +101,18 @@ export function convolveWeightGrad(
   geom: ConvGeometry,
   groups: number,
   weightShape: Shape,
-): Tensor {
+  biasGrad = false,
+): [Tensor, Tensor | null] {
   const grad = empty(weightShape, x.dtype);
+  const gbias = biasGrad ? empty([weightShape[0]], x.dtype) : null;
   getBackend().convWeightGrad(
     x.data,
     y.data,
     { ...geom, groups, outChannels: weightShape[0] },
     grad.data,
+    gbias?.data,
   );
-  return grad;
+  return [grad, gbias];
 }
 
 // ─── Checks shared by conv and conv transpose ───────────────────────────────────────────────────
@@ -380,13 +384,14 @@ function convNd(
   const y = convolve(input, weight, geom, groups, bias, activation);
   const out = record(op, y, parents, (gy) => {
     const g = activation ? activationGrad(activation, y, gy) : gy;
-    return [
-      input.requiresGrad ? convolveAdjoint(g, weight, geom, groups) : null,
-      weight.requiresGrad ? convolveWeightGrad(input, g, geom, groups, weight.shape) : null,
-      bias?.requiresGrad
-        ? reshape(sumTo(g, [1, bias.size, ...geom.outSize.map(() => 1)]), [bias.size])
-        : null,
-    ];
+    const gx = input.requiresGrad ? convolveAdjoint(g, weight, geom, groups) : null;
+    const biasGrad = bias?.requiresGrad ?? false;
+    if (!weight.requiresGrad) {
+      const perChannel = [1, weight.shape[0], ...geom.outSize.map(() => 1)];
+      return [gx, null, biasGrad ? reshape(sumTo(g, perChannel), [weight.shape[0]]) : null];
+    }
+    // The bias gradient comes with the weight's, from the same pass over g.
+    return [gx, ...convolveWeightGrad(input, g, geom, groups, weight.shape, biasGrad)];
   });
   const pads = [...geom.padBefore, ...(padsWithZeros ? after : none)];
   return traced('conv', out, [input, weight, bias], {

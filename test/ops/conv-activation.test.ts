@@ -117,6 +117,14 @@ describe("conv's activation option", () => {
     }
   });
 
+  it('the bias gradient with the weight frozen (no weight job to sum it) passes too', () => {
+    const x = randn([2, 3, 5, 5], { dtype: 'float64', generator: g });
+    const w = randn([4, 3, 3, 3], { dtype: 'float64', generator: g });
+    const b = randn([4], { dtype: 'float64', generator: g });
+    const fn = (xi: Tensor, wi: Tensor, bi: Tensor) => conv2d(xi, wi, bi, { activation: 'relu' });
+    gradcheck(fn, [x, w, b], { skip: [1] });
+  });
+
   it('refuses an unknown activation, naming the op and the value', () => {
     const [x, w] = [random([1, 2, 5, 5]), random([3, 2, 3, 3])];
     const bad = { activation: 'gelu' } as unknown as ConvOptions;

@@ -96,6 +96,17 @@ function addChannelBias(out: TypedArray, bias: TypedArray, positions: number): v
   }
 }
 
+/** sums[c] = Σ of channel c's planes of x [N, C, positions], accumulated in float64. */
+function sumChannels(x: TypedArray, positions: number, sums: TypedArray): void {
+  const totals = new Float64Array(sums.length);
+  for (let plane = 0, at = 0; plane < x.length / positions; plane++) {
+    let acc = 0;
+    for (const end = at + positions; at < end; at++) acc += x[at];
+    totals[plane % sums.length] += acc;
+  }
+  sums.set(totals);
+}
+
 /** out = min(max(out, lo), hi) elementwise: the fused activation. */
 function clampAll(out: TypedArray, activation: FusedActivation): void {
   const [lo, hi] = clampBounds(activation);
@@ -137,8 +148,10 @@ export function convWeightGrad(
   gout: TypedArray,
   geom: GroupedConv,
   gw: TypedArray,
+  gbias?: TypedArray,
 ): void {
   const blocks = groupBlocks(geom);
+  if (gbias) sumChannels(gout, blocks.positions, gbias);
   const cols = columns(x, geom);
   gw.fill(0);
   for (let g = 0; g < geom.groups; g++) {

@@ -35,38 +35,38 @@ export function convFlops(geom: GroupedConv): number {
   return 2 * geom.batch * geom.outChannels * outCount * perOutput;
 }
 
+/** What a conv job takes besides its two operands and result. */
+interface ConvExtras {
+  /** The forward conv's bias [C_out], read. */
+  bias?: TypedArray;
+  /** The forward conv's fused activation. */
+  activation?: FusedActivation;
+  /** The weight job's bias gradient [C_out], written. */
+  gbias?: TypedArray;
+}
+
 /**
- * Runs one conv job: copies the two inputs into wasm memory, runs `kind` on every thread, and
- * copies the result into `out`. Non-float32 data (float64 gradient checks) and empty shapes take
- * the reference kernel.
+ * Runs one conv job: copies the two inputs (and the bias) into wasm memory, runs `kind` on every
+ * thread, and copies the result (and the bias gradient) out. Non-float32 data (float64 gradient
+ * checks) and empty shapes take the reference kernel, `fallback`.
  */
 function run(
   kind: number,
-  fallback: (
-    a: TypedArray,
-    b: TypedArray,
-    geom: GroupedConv,
-    out: TypedArray,
-    bias?: TypedArray,
-    activation?: FusedActivation,
-  ) => void,
+  fallback: () => void,
   a: TypedArray,
   b: TypedArray,
   geom: GroupedConv,
   out: TypedArray,
-  bias?: TypedArray,
-  activation?: FusedActivation,
+  { bias, activation, gbias }: ConvExtras = {},
 ): void {
+  const f32 = (v: TypedArray | undefined) => v === undefined || v instanceof Float32Array;
   if (
-    !(a instanceof Float32Array) ||
-    !(b instanceof Float32Array) ||
-    !(out instanceof Float32Array) ||
-    (bias !== undefined && !(bias instanceof Float32Array)) ||
+    ![a, b, out, bias, gbias].every(f32) ||
     out.length === 0 ||
     a.length === 0 ||
     b.length === 0
   ) {
-    fallback(a, b, geom, out, bias, activation);
+    fallback();
     return;
   }
   const threads = pool();
@@ -74,17 +74,20 @@ function run(
   const aAt = room.room(a.length);
   const bAt = room.room(b.length);
   const outAt = room.room(out.length);
-  const biasAt = bias ? room.room(bias.length) : 0;
+  // The per-channel vector: the bias read by the forward job, or the weight job's bias gradient.
+  const vector = bias ?? gbias;
+  const vectorAt = vector ? room.room(vector.length) : 0;
   const heap = new Float32Array(room.buffer());
   heap.set(a, aAt / 4);
   heap.set(b, bAt / 4);
-  if (bias) heap.set(bias, biasAt / 4);
+  if (bias) heap.set(bias, vectorAt / 4);
   const [lo, hi] = clampBounds(activation).map(f32Word);
   threads.run(
-    [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes, biasAt, lo, hi],
+    [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes, vectorAt, lo, hi],
     convFlops(geom) >= PARALLEL_FLOPS,
   );
   out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
+  gbias?.set(heap.subarray(vectorAt / 4, vectorAt / 4 + gbias.length));
 }
 
 /**
@@ -99,7 +102,8 @@ export function wasmConv(
   bias?: TypedArray,
   activation?: FusedActivation,
 ): void {
-  run(JOB.conv, reference.conv, x, w, geom, out, bias, activation);
+  const fallback = () => reference.conv(x, w, geom, out, bias, activation);
+  run(JOB.conv, fallback, x, w, geom, out, { bias, activation });
 }
 
 /** The kernel interface's `convAdjoint` on the pool. */
@@ -109,15 +113,17 @@ export function wasmConvAdjoint(
   geom: GroupedConv,
   gin: TypedArray,
 ): void {
-  run(JOB.convAdjoint, reference.convAdjoint, gout, w, geom, gin);
+  run(JOB.convAdjoint, () => reference.convAdjoint(gout, w, geom, gin), gout, w, geom, gin);
 }
 
-/** The kernel interface's `convWeightGrad` on the pool. */
+/** The kernel interface's `convWeightGrad` on the pool, the bias gradient from the same copy of gout. */
 export function wasmConvWeightGrad(
   x: TypedArray,
   gout: TypedArray,
   geom: GroupedConv,
   gw: TypedArray,
+  gbias?: TypedArray,
 ): void {
-  run(JOB.convWeightGrad, reference.convWeightGrad, x, gout, geom, gw);
+  const fallback = () => reference.convWeightGrad(x, gout, geom, gw, gbias);
+  run(JOB.convWeightGrad, fallback, x, gout, geom, gw, { gbias });
 }
