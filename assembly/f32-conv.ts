@@ -131,10 +131,10 @@ function winogradShare(
 }
 
 /**
- * Sets Winograd up for the forward conv or the weight gradient of `channels` input channels of a
- * group; whether they fit the column buffer.
+ * Sets Winograd up for the forward conv or the weight gradient of a group's (or a part's) input
+ * and output channels; whether they fit the column buffer.
  */
-function winogradSetupFor(job: usize, channels: i32): bool {
+function winogradSetupFor(job: usize, channelsIn: i32, channelsOut: i32): bool {
   return winogradSetup(
     arg(job, IN_H),
     arg(job, IN_W),
@@ -142,8 +142,8 @@ function winogradSetupFor(job: usize, channels: i32): bool {
     arg(job, OUT_W),
     arg(job, P_H),
     arg(job, P_W),
-    channels,
-    opg,
+    channelsIn,
+    channelsOut,
     false,
     arg(job, COLS_BYTES),
   );
@@ -181,7 +181,7 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
     }
     return;
   }
-  const winograd = isWinograd(job) && winogradSetupFor(job, cpg);
+  const winograd = isWinograd(job) && winogradSetupFor(job, cpg, opg);
   if (winograd) {
     const cout = arg(job, COUT);
     winogradShare(
@@ -391,6 +391,46 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
 }
 
 /**
+ * The weight job by Winograd when it fits the column buffer (else false): items (group, part),
+ * the parts splitting the group's input or output channels, whichever are more. Every part
+ * transforms all the channels of the side not split, so splitting the larger side leaves each
+ * thread the fewest transforms.
+ */
+function winogradWeights(
+  job: usize,
+  threads: i32,
+  work: usize,
+  x: usize,
+  gy: usize,
+  gw: usize,
+): bool {
+  const byOutput = opg > cpg;
+  const split = byOutput ? opg : cpg;
+  const parts = min(split, max(1, (threads + groups - 1) / groups));
+  // The widest part fitting the column buffer means every part does.
+  const widest = (split + parts - 1) / parts;
+  if (!winogradSetupFor(job, byOutput ? cpg : widest, byOutput ? widest : opg)) return false;
+  const rows = cpg * kk;
+  const samples = <usize>arg(job, C) * planeIn;
+  const outputs = <usize>arg(job, COUT) * planeOut;
+  const total = groups * parts;
+  for (let item = claim(job); item < total; item = claim(job)) {
+    const g = item / parts;
+    const p0 = shareStart(split, parts, item % parts, 1);
+    const p1 = shareStart(split, parts, (item % parts) + 1, 1);
+    const c0 = byOutput ? 0 : p0;
+    const o0 = byOutput ? p0 : 0;
+    winogradSetupFor(job, byOutput ? cpg : p1 - p0, byOutput ? p1 - p0 : opg);
+    const image = x + <usize>(g * cpg + c0) * planeIn;
+    const gout = gy + <usize>(g * opg + o0) * planeOut;
+    const out = gw + ((<usize>(g * opg * rows + o0 * rows + c0 * kk)) << 2);
+    const cols = work + f32_gemm_workspace_bytes();
+    winogradWeightGrad(image, samples, gout, outputs, n, out, rows, cols, work);
+  }
+  return true;
+}
+
+/**
  * gb[o] = Σ over samples and positions of gy [N, cout, positions] for channels o0 .. o1: the bias
  * gradient, summed in float64 lanes.
  */
@@ -447,13 +487,12 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
     }
     return;
   }
+  if (isWinograd(job) && winogradWeights(job, threads, work, x, gy, gw)) return;
   const rows = cpg * kk;
   const pointwise = isPointwise(job);
   // Threads split a group's input channels: each owns the weight columns of its channels.
   const parts = min(cpg, max(1, (threads + groups - 1) / groups));
   const cols = work + f32_gemm_workspace_bytes();
-  // Winograd when the widest share of channels fits the column buffer (then every share does).
-  const winograd = isWinograd(job) && winogradSetupFor(job, (cpg + parts - 1) / parts);
   const total = groups * parts;
   for (let item = claim(job); item < total; item = claim(job)) {
     const part = item % parts;
@@ -462,15 +501,6 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
     const c1 = shareStart(cpg, parts, part + 1, 1);
     const sub = (c1 - c0) * kk;
     const out = gw + ((<usize>(g * opg * rows + c0 * kk)) << 2);
-    if (winograd) {
-      winogradSetupFor(job, c1 - c0);
-      const image = x + <usize>(g * cpg + c0) * planeIn;
-      const gout = gy + <usize>(g * opg) * planeOut;
-      const samples = <usize>arg(job, C) * planeIn;
-      const outputs = <usize>arg(job, COUT) * planeOut;
-      winogradWeightGrad(image, samples, gout, outputs, n, out, rows, cols, work);
-      continue;
-    }
     if (n == 0 || positions == 0) {
       for (let o = 0; o < opg; o++)
         memory.fill(out + ((<usize>(o * rows)) << 2), 0, (<usize>sub) << 2);

@@ -340,4 +340,11 @@ describe('wasm Winograd F(2×2, 3×3) convs', () => {
       31,
     );
   });
+
+  it('weight gradients split among the threads by output channels (more of them) or input ones', () => {
+    const big = { padBefore: [1, 1], padAfter: [1, 1] };
+    check({ ...big, batch: 3, channels: 16, outChannels: 40, inSize: [20, 18] }, 32);
+    check({ ...big, batch: 2, channels: 32, outChannels: 66, groups: 2, inSize: [17, 20] }, 33);
+    check({ ...big, batch: 2, channels: 64, outChannels: 32, groups: 2, inSize: [20, 20] }, 34);
+  });
 });
