@@ -229,6 +229,15 @@ export function checkBias(
   );
 }
 
+/** Checks a conv's `activation` option: 'relu', 'relu6' or none. */
+export function checkActivation(op: string, activation: FusedActivation | null | undefined): void {
+  check(
+    activation == null || activation === 'relu' || activation === 'relu6',
+    op,
+    () => `activation must be 'relu' or 'relu6' (or left out), got '${activation}'`,
+  );
+}
+
 /** out + bias broadcast over the batch and spatial dims (out is [N, C, ...]). */
 export function addBias(out: Tensor, bias: Tensor | null | undefined): Tensor {
   if (!bias) return out;
@@ -375,11 +384,7 @@ function convNd(
     padAfter: padsWithZeros ? after : none,
   });
   const { activation } = options;
-  check(
-    activation === undefined || activation === 'relu' || activation === 'relu6',
-    op,
-    () => `activation must be 'relu' or 'relu6' (or left out), got '${activation}'`,
-  );
+  checkActivation(op, activation);
   const parents = bias ? [input, weight, bias] : [input, weight];
   const y = convolve(input, weight, geom, groups, bias, activation);
   const out = record(op, y, parents, (gy) => {

@@ -3,6 +3,7 @@ import { check, fmt } from '../../tensor/errors.js';
 import type { FusedActivation } from '../../backend/fused-activation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import {
+  checkActivation,
   conv1d,
   conv2d,
   conv3d,
@@ -140,13 +141,11 @@ abstract class ConvBase<O extends ConvOptions | ConvTransposeOptions> extends Mo
     );
     this.activation = (options as ConvOptions).activation ?? null;
     check(
-      this.activation === null || (!transposed && ['relu', 'relu6'].includes(this.activation)),
+      !transposed || this.activation === null,
       layer,
-      () =>
-        transposed
-          ? `takes no activation option; apply '${this.activation}' after the layer`
-          : `activation must be 'relu' or 'relu6' (or left out), got '${this.activation}'`,
+      () => `takes no activation option; apply '${this.activation}' after the layer`,
     );
+    checkActivation(layer, this.activation);
     const weightShape = transposed
       ? [inChannels, outChannels / groups, ...this.kernelSize]
       : [outChannels, inChannels / groups, ...this.kernelSize];
