@@ -2,7 +2,8 @@
 // `copy` on f32 (comparisons write u8, `where` reads a u8 condition). The caller merges
 // contiguous dims first, so most ops arrive as a few long rows whose operands step by 1 (a plain
 // array) or 0 (a broadcast value): those rows run four lanes at a time, any other row one
-// element at a time. Threads take whole rows.
+// element at a time. Threads take whole rows, or pieces of rows when there are fewer rows than
+// threads.
 import { arg, ptr, shareStart } from './job';
 
 /** Most dims an elementwise job takes (after merging). */
@@ -176,18 +177,24 @@ function inputBytes(op: i32, k: i32): usize {
   return op == WHERE && k == 0 ? 1 : 4;
 }
 
-/** Runs this thread's rows of an elementwise job. */
+/** Runs this thread's share of an elementwise job: whole rows, or pieces of rows when fewer rows than threads. */
 export function elementwise_job(job: usize, thread: i32, threads: i32): void {
   const op = arg(job, OP);
   const nd = arg(job, NDIM);
   const length = arg(job, DIMS + nd - 1);
   let rows = 1;
   for (let d = 0; d < nd - 1; d++) rows *= arg(job, DIMS + d);
-  const first = shareStart(rows, threads, thread, 1);
-  const last = shareStart(rows, threads, thread + 1, 1);
+  // A contiguous op is one long row: cut it so that every thread has a piece.
+  const pieces = rows >= threads ? 1 : (threads + rows - 1) / rows;
+  const first = shareStart(rows * pieces, threads, thread, 1);
+  const last = shareStart(rows * pieces, threads, thread + 1, 1);
   const outBytes: usize = op >= EQ && op <= GE ? 1 : 4;
   const inputs = op == WHERE ? 3 : op >= ADD ? 2 : 1;
-  for (let r = first; r < last; r++) {
+  for (let item = first; item < last; item++) {
+    const r = item / pieces;
+    const c0 = shareStart(length, pieces, item % pieces, 16);
+    const c1 = shareStart(length, pieces, (item % pieces) + 1, 16);
+    if (c0 >= c1) continue;
     // The row's start in each input: its outer index, dim by dim from the last outer one.
     let p0 = ptr(job, INPUTS);
     let p1 = inputs > 1 ? ptr(job, INPUTS + INPUT_WORDS) : 0;
@@ -204,6 +211,16 @@ export function elementwise_job(job: usize, thread: i32, threads: i32): void {
     const s0 = arg(job, INPUTS + nd);
     const s1 = inputs > 1 ? arg(job, INPUTS + INPUT_WORDS + nd) : 0;
     const s2 = inputs > 2 ? arg(job, INPUTS + 2 * INPUT_WORDS + nd) : 0;
-    row(op, length, ptr(job, OUT) + <usize>r * <usize>length * outBytes, p0, s0, p1, s1, p2, s2);
+    row(
+      op,
+      c1 - c0,
+      ptr(job, OUT) + (<usize>r * <usize>length + <usize>c0) * outBytes,
+      p0 + <usize>(c0 * s0) * inputBytes(op, 0),
+      s0,
+      p1 + ((<usize>(c0 * s1)) << 2),
+      s1,
+      p2 + ((<usize>(c0 * s2)) << 2),
+      s2,
+    );
   }
 }

@@ -133,6 +133,61 @@ describe('wasm elementwise kernels against the reference, bit for bit', () => {
       same(got, want, `copy ${JSON.stringify(shape)}`);
     }
   });
+
+  it('ops big enough for every thread: one long row cut in pieces, and a few rows', () => {
+    // From 128 Ki elements the threads share a job; a contiguous op is one row, cut among them.
+    const big = [[300_007], [1, 1, 200_003], [3, 70_001]];
+    let seed = 200;
+    for (const shape of big) {
+      const random = seeded(seed++);
+      const size = count(shape);
+      const x = operand(
+        shape,
+        shape.map(() => false),
+        random,
+      );
+      const scalar = operand(
+        shape,
+        shape.map(() => true),
+        random,
+      );
+      const run = (
+        name: string,
+        wasm: (out: Float32Array | Uint8Array) => void,
+        ref: typeof wasm,
+      ) => {
+        const u8 = name === 'gt';
+        const [got, want] = u8
+          ? [new Uint8Array(size), new Uint8Array(size)]
+          : [new Float32Array(size), new Float32Array(size)];
+        wasm(got);
+        ref(want);
+        same(got, want, `${name} ${JSON.stringify(shape)}`);
+      };
+      run(
+        'relu',
+        (o) => wasmUnary('relu', x.data.subarray(x.offset), o),
+        (o) => reference.unary('relu', x.data.subarray(x.offset), o),
+      );
+      for (const op of ['mul', 'gt'] as const) {
+        run(
+          op,
+          (o) => wasmBinary(op, x, scalar, o, shape),
+          (o) => reference.binary(op, x, scalar, o, shape),
+        );
+      }
+      const cond = {
+        data: Uint8Array.from(x.data, (v) => (v > 0 ? 1 : 0)),
+        offset: x.offset,
+        strides: x.strides,
+      };
+      run(
+        'where',
+        (o) => wasmWhere(cond, x, scalar, o, shape),
+        (o) => reference.where(cond, x, scalar, o, shape),
+      );
+    }
+  });
 });
 
 describe('wasm pooling windows against the reference, bit for bit', () => {
