@@ -456,8 +456,8 @@ function biasGrad(gy: usize, cout: i32, gb: usize, o0: i32, o1: i32): void {
 }
 
 /**
- * gw = Σₙ gy[n]·cols[n]ᵀ: x (PTR0), gy (PTR1), gw [Cout, C/groups, ...kernel] (PTR2), overwritten;
- * with a bias gradient [Cout] at word BIAS (0: none), also its sums.
+ * gw = Σₙ gy[n]·cols[n]ᵀ: x (PTR0), gy (PTR1), gw [Cout, C/groups, ...kernel] (PTR2, 0 for none),
+ * overwritten; with a bias gradient [Cout] at word BIAS (0: none), also its sums.
  */
 export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work: usize): void {
   readShape(job);
@@ -475,6 +475,7 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
       shareStart(cout, threads, thread + 1, 1),
     );
   }
+  if (gw == 0) return; // the bias gradient alone
   if (cpg == 1) {
     const total = arg(job, COUT);
     for (let o = claim(job); o < total; o = claim(job)) {
@@ -539,5 +540,35 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
         accumulate = true;
       }
     }
+  }
+}
+
+// The gate job's words: kind, the activation (1: ReLU, GATE_RELU6: ReLU6), count, y, g.
+const GATE_RELU6 = 2;
+
+/**
+ * g = g where the fused activation's slope at y is 1 (y > 0 for ReLU, 0 < y < 6 for ReLU6), else
+ * 0, in place: the start of a conv's backward pass. NaN in y gates to 0, as the relu op's backward.
+ */
+export function f32_conv_gate_job(job: usize, thread: i32, threads: i32): void {
+  const relu6 = arg(job, 1) == GATE_RELU6;
+  const count = arg(job, 2);
+  const y = ptr(job, 3);
+  const g = ptr(job, 4);
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
+  let i = shareStart(count, threads, thread, 4);
+  const end = shareStart(count, threads, thread + 1, 4);
+  for (; i + 4 <= end; i += 4) {
+    const at = (<usize>i) << 2;
+    const v = v128.load(y + at);
+    const positive = f32x4.gt(v, zero);
+    const pass = relu6 ? v128.and(positive, f32x4.lt(v, six)) : positive;
+    v128.store(g + at, v128.and(v128.load(g + at), pass));
+  }
+  for (; i < end; i++) {
+    const at = (<usize>i) << 2;
+    const v = load<f32>(y + at);
+    if (!(v > 0 && (!relu6 || v < 6))) store<f32>(g + at, 0);
   }
 }

@@ -3,7 +3,12 @@
 // jobs (job.ts): the caller writes a job's words, and every thread calls `run_job`.
 // Kernel names follow XNNPACK: <dtype>_<op>_<tile>__<isa>.
 import { f32_gemm_workspace_bytes } from './f32-gemm';
-import { f32_conv_adjoint_job, f32_conv_job, f32_conv_weight_job } from './f32-conv';
+import {
+  f32_conv_adjoint_job,
+  f32_conv_gate_job,
+  f32_conv_job,
+  f32_conv_weight_job,
+} from './f32-conv';
 import { f32_matmul_job } from './f32-matmul';
 import { elementwise_job } from './elementwise';
 import { window_job } from './window';
@@ -32,6 +37,7 @@ const ADAM = 10;
 const SGD = 11;
 const RMSPROP = 12;
 const ADAGRAD = 13;
+const CONV_GATE = 14;
 
 /** Runs this thread's share of the job at `job`; `work` is this thread's scratch memory. */
 export function run_job(job: usize, thread: i32, threads: i32, work: usize): void {
@@ -49,5 +55,6 @@ export function run_job(job: usize, thread: i32, threads: i32, work: usize): voi
   else if (kind == SGD) sgd_job(job, thread, threads);
   else if (kind == RMSPROP) rmsprop_job(job, thread, threads);
   else if (kind == ADAGRAD) adagrad_job(job, thread, threads);
+  else if (kind == CONV_GATE) f32_conv_gate_job(job, thread, threads);
   else unreachable();
 }

@@ -63,18 +63,13 @@ export interface Backend {
    * It is conv's input gradient and conv transpose's forward.
    */
   convAdjoint(gout: TypedArray, w: TypedArray, geom: GroupedConv, gin: TypedArray): void;
+  /** The adjoint of `conv` in w: gw [C_out, C/groups, ...kernel] = Σ over the batch, overwritten. */
+  convWeightGrad(x: TypedArray, gout: TypedArray, geom: GroupedConv, gw: TypedArray): void;
   /**
-   * The adjoint of `conv` in w: gw [C_out, C/groups, ...kernel] = Σ over the batch, overwritten;
-   * with `gbias` [C_out], also the bias gradient Σ over the batch and positions of gout (from the
-   * same read of gout).
+   * A conv's whole backward pass from one read of its output gradient: gout through the fused
+   * activation's derivative, then whichever of the input, weight and bias gradients are given.
    */
-  convWeightGrad(
-    x: TypedArray,
-    gout: TypedArray,
-    geom: GroupedConv,
-    gw: TypedArray,
-    gbias?: TypedArray,
-  ): void;
+  convBackward(args: ConvBackward): void;
 
   /**
    * int8 convolution, float32 in and out: x is quantized to uint8 with `quant.input`, convolved
@@ -288,6 +283,25 @@ export interface Requantization {
   /** The uint8 clamp of the output: the fused activation (ReLU: min = the zero point). */
   min: number;
   max: number;
+}
+
+/**
+ * What `convBackward` reads and writes: the gradients asked for are the arrays given (each
+ * overwritten), gin [N, C, ...inSize], gw [C_out, C/groups, ...kernel], gbias [C_out].
+ */
+export interface ConvBackward {
+  x: TypedArray;
+  w: TypedArray;
+  gout: TypedArray;
+  geom: GroupedConv;
+  /**
+   * The forward's fused activation and its output y: gout passes where the activation's slope is 1
+   * (y > 0 for ReLU, 0 < y < 6 for ReLU6) and is 0 elsewhere.
+   */
+  activation?: { kind: FusedActivation; y: TypedArray };
+  gin?: TypedArray;
+  gw?: TypedArray;
+  gbias?: TypedArray;
 }
 
 /** A convolution's geometry and its channel groups: `channels` in, `outChannels` out. */

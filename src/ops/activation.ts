@@ -1,4 +1,3 @@
-import type { FusedActivation } from '../backend/fused-activation.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
@@ -44,23 +43,8 @@ export function hardtanh(x: Tensor, options: HardtanhOptions = {}): Tensor {
     () => `minVal must not exceed maxVal, got minVal=${minVal} maxVal=${maxVal}`,
   );
   const out = clamp(x.detach(), minVal, maxVal);
-  record('hardtanh', out, [x], (g) => [passInside(x, g, minVal, maxVal)]);
+  record('hardtanh', out, [x], (g) => [where(mul(gt(x, minVal), lt(x, maxVal)), g, 0)]);
   return traced('clamp', out, [x], { min: minVal, max: maxVal });
-}
-
-/** g where min < x < max, else 0: the gradient through a clamp of x. */
-function passInside(x: Tensor, g: Tensor, min: number, max: number): Tensor {
-  return where(mul(gt(x, min), lt(x, max)), g, 0);
-}
-
-/**
- * The gradient through a conv's fused activation, from its output y (y and the conv's raw output
- * are positive, or inside (0, 6), at the same places): relu's and relu6's own rules.
- */
-export function activationGrad(activation: FusedActivation, y: Tensor, g: Tensor): Tensor {
-  return activation === 'relu'
-    ? broadcastBinary('gatePositive', y, g, 'relu')
-    : passInside(y, g, 0, 6);
 }
 
 /** min(max(x, 0), 6), as `F.relu6`. Shape: unchanged. */

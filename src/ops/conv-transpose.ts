@@ -81,7 +81,7 @@ function convTransposeNd(
   });
   const out = record(op, convolveAdjoint(x, weight, geom, groups), [x, weight], (g) => [
     x.requiresGrad ? convolve(g, weight, geom, groups) : null,
-    weight.requiresGrad ? convolveWeightGrad(g, x, geom, groups, weight.shape)[0] : null,
+    weight.requiresGrad ? convolveWeightGrad(g, x, geom, groups, weight.shape) : null,
   ]);
   const attributes = { stride, padding, outputPadding, dilation, groups };
   return traced('convTranspose', addBias(out, bias), [x, weight, bias], attributes);

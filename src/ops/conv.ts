@@ -2,11 +2,9 @@ import type { ConvGeometry } from '../backend/backend.js';
 import type { FusedActivation } from '../backend/fused-activation.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
-import { sumTo } from './sum-to.js';
 import { check, fmt, FoveaError } from '../tensor/errors.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { activationGrad } from './activation.js';
 import { add } from './arithmetic.js';
 import { pad } from './pad.js';
 import { reshape } from './reshape.js';
@@ -91,9 +89,8 @@ export function convolveAdjoint(
 }
 
 /**
- * d⟨y, convolve(x, weight)⟩ / d weight, of shape `weightShape`. It is the weight gradient of
- * both conv and conv transpose. `biasGrad` also gives the conv's bias gradient (y summed per
- * channel) from the same kernel call; null without it.
+ * d⟨y, convolve(x, weight)⟩ / d weight, of shape `weightShape`: conv transpose's weight gradient
+ * (conv's comes from `convBackward`).
  */
 export function convolveWeightGrad(
   x: Tensor,
@@ -101,18 +98,45 @@ export function convolveWeightGrad(
   geom: ConvGeometry,
   groups: number,
   weightShape: Shape,
-  biasGrad = false,
-): [Tensor, Tensor | null] {
+): Tensor {
   const grad = empty(weightShape, x.dtype);
-  const gbias = biasGrad ? empty([weightShape[0]], x.dtype) : null;
   getBackend().convWeightGrad(
     x.data,
     y.data,
     { ...geom, groups, outChannels: weightShape[0] },
     grad.data,
-    gbias?.data,
   );
-  return [grad, gbias];
+  return grad;
+}
+
+/**
+ * The gradients of y = convolve(x, weight, ..., bias, activation) from gy, as one backend call
+ * (`convBackward`): gy through the activation's derivative once, then each of x's, the weight's
+ * and the bias's gradient that `wanted` asks for (null for the others).
+ */
+function convGradients(
+  gy: Tensor,
+  y: Tensor,
+  x: Tensor,
+  weight: Tensor,
+  geom: ConvGeometry,
+  groups: number,
+  activation: FusedActivation | undefined,
+  wanted: readonly boolean[],
+): (Tensor | null)[] {
+  const shapes = [x.shape, weight.shape, [weight.shape[0]]];
+  const [gin, gw, gbias] = wanted.map((want, i) => (want ? empty(shapes[i], x.dtype) : null));
+  getBackend().convBackward({
+    x: x.data,
+    w: weight.data,
+    gout: gy.data,
+    geom: { ...geom, groups, outChannels: weight.shape[0] },
+    activation: activation && { kind: activation, y: y.data },
+    gin: gin?.data,
+    gw: gw?.data,
+    gbias: gbias?.data,
+  });
+  return [gin, gw, gbias];
 }
 
 // ─── Checks shared by conv and conv transpose ───────────────────────────────────────────────────
@@ -388,15 +412,8 @@ function convNd(
   const parents = bias ? [input, weight, bias] : [input, weight];
   const y = convolve(input, weight, geom, groups, bias, activation);
   const out = record(op, y, parents, (gy) => {
-    const g = activation ? activationGrad(activation, y, gy) : gy;
-    const gx = input.requiresGrad ? convolveAdjoint(g, weight, geom, groups) : null;
-    const biasGrad = bias?.requiresGrad ?? false;
-    if (!weight.requiresGrad) {
-      const perChannel = [1, weight.shape[0], ...geom.outSize.map(() => 1)];
-      return [gx, null, biasGrad ? reshape(sumTo(g, perChannel), [weight.shape[0]]) : null];
-    }
-    // The bias gradient comes with the weight's, from the same pass over g.
-    return [gx, ...convolveWeightGrad(input, g, geom, groups, weight.shape, biasGrad)];
+    const wanted = [input, weight, bias].map((t) => t?.requiresGrad ?? false);
+    return convGradients(gy, y, input, weight, geom, groups, activation, wanted);
   });
   const pads = [...geom.padBefore, ...(padsWithZeros ? after : none)];
   return traced('conv', out, [input, weight, bias], {

@@ -1,5 +1,5 @@
 import { clampBounds, type FusedActivation } from '../fused-activation.js';
-import type { ConvGeometry, GroupedConv, MatmulOperand } from '../backend.js';
+import type { ConvBackward, ConvGeometry, GroupedConv, MatmulOperand } from '../backend.js';
 import { allocArray, dtypeOf, type TypedArray } from '../dtype.js';
 import { col2im, im2col, planeSizes } from './im2col.js';
 import { matmul } from './matmul.js';
@@ -148,10 +148,8 @@ export function convWeightGrad(
   gout: TypedArray,
   geom: GroupedConv,
   gw: TypedArray,
-  gbias?: TypedArray,
 ): void {
   const blocks = groupBlocks(geom);
-  if (gbias) sumChannels(gout, blocks.positions, gbias);
   const cols = columns(x, geom);
   gw.fill(0);
   for (let g = 0; g < geom.groups; g++) {
@@ -169,4 +167,25 @@ export function convWeightGrad(
       accumulate: true,
     });
   }
+}
+
+/**
+ * The kernel interface's `convBackward`: gout through the activation's derivative, then the
+ * adjoints asked for and the bias gradient (float64 sums per channel).
+ */
+export function convBackward({ x, w, gout, geom, activation, gin, gw, gbias }: ConvBackward): void {
+  const g = activation ? gated(gout, activation.kind, activation.y) : gout;
+  if (gin) convAdjoint(g, w, geom, gin);
+  if (gw) convWeightGrad(x, g, geom, gw);
+  if (gbias) sumChannels(g, planeSizes(geom).outCount, gbias);
+}
+
+/** g where the activation's slope at output y is 1, else 0 (NaN included). */
+function gated(g: TypedArray, kind: FusedActivation, y: TypedArray): TypedArray {
+  const out = g.slice();
+  for (let i = 0; i < out.length; i++) {
+    const v = y[i];
+    if (!(v > 0 && (kind === 'relu' || v < 6))) out[i] = 0;
+  }
+  return out;
 }

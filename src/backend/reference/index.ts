@@ -1,5 +1,5 @@
 import type { Backend } from '../backend.js';
-import { conv, convAdjoint, convWeightGrad } from './conv.js';
+import { conv, convAdjoint, convBackward, convWeightGrad } from './conv.js';
 import { binary, copy, unary, where } from './elementwise.js';
 import { gather, resample, resampleBackward, scatterAdd } from './gather.js';
 import { col2im, im2col } from './im2col.js';
@@ -28,6 +28,7 @@ export const referenceBackend: Backend = {
   matmul,
   conv,
   convAdjoint,
+  convBackward,
   convWeightGrad,
   quantizedConv,
   normalize,

@@ -1,4 +1,4 @@
-import type { GroupedConv } from '../backend.js';
+import type { ConvBackward, GroupedConv } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import { clampBounds, type FusedActivation } from '../fused-activation.js';
 import * as reference from '../reference/conv.js';
@@ -35,20 +35,10 @@ export function convFlops(geom: GroupedConv): number {
   return 2 * geom.batch * geom.outChannels * outCount * perOutput;
 }
 
-/** What a conv job takes besides its two operands and result. */
-interface ConvExtras {
-  /** The forward conv's bias [C_out], read. */
-  bias?: TypedArray;
-  /** The forward conv's fused activation. */
-  activation?: FusedActivation;
-  /** The weight job's bias gradient [C_out], written. */
-  gbias?: TypedArray;
-}
-
 /**
  * Runs one conv job: copies the two inputs (and the bias) into wasm memory, runs `kind` on every
- * thread, and copies the result (and the bias gradient) out. Non-float32 data (float64 gradient
- * checks) and empty shapes take the reference kernel, `fallback`.
+ * thread, and copies the result out. Non-float32 data (float64 gradient checks) and empty shapes
+ * take the reference kernel, `fallback`.
  */
 function run(
   kind: number,
@@ -57,15 +47,10 @@ function run(
   b: TypedArray,
   geom: GroupedConv,
   out: TypedArray,
-  { bias, activation, gbias }: ConvExtras = {},
+  bias?: TypedArray,
+  activation?: FusedActivation,
 ): void {
-  const f32 = (v: TypedArray | undefined) => v === undefined || v instanceof Float32Array;
-  if (
-    ![a, b, out, bias, gbias].every(f32) ||
-    out.length === 0 ||
-    a.length === 0 ||
-    b.length === 0
-  ) {
+  if (!allFloat32([a, b, out, bias]) || out.length === 0 || a.length === 0 || b.length === 0) {
     fallback();
     return;
   }
@@ -74,20 +59,35 @@ function run(
   const aAt = room.room(a.length);
   const bAt = room.room(b.length);
   const outAt = room.room(out.length);
-  // The per-channel vector: the bias read by the forward job, or the weight job's bias gradient.
-  const vector = bias ?? gbias;
-  const vectorAt = vector ? room.room(vector.length) : 0;
+  const biasAt = bias ? room.room(bias.length) : 0;
   const heap = new Float32Array(room.buffer());
   heap.set(a, aAt / 4);
   heap.set(b, bAt / 4);
-  if (bias) heap.set(bias, vectorAt / 4);
-  const [lo, hi] = clampBounds(activation).map(f32Word);
+  if (bias) heap.set(bias, biasAt / 4);
   threads.run(
-    [kind, ...geometryWords(geom), aAt, bAt, outAt, threads.colsBytes, vectorAt, lo, hi],
+    [
+      kind,
+      ...geometryWords(geom),
+      aAt,
+      bAt,
+      outAt,
+      threads.colsBytes,
+      biasAt,
+      ...bounds(activation),
+    ],
     convFlops(geom) >= PARALLEL_FLOPS,
   );
   out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
-  gbias?.set(heap.subarray(vectorAt / 4, vectorAt / 4 + gbias.length));
+}
+
+/** Whether every array given is float32 (absent ones do not count). */
+function allFloat32(arrays: (TypedArray | undefined)[]): boolean {
+  return arrays.every((v) => v === undefined || v instanceof Float32Array);
+}
+
+/** The job words of a fused activation: its clamp's bounds as f32 bits. */
+function bounds(activation: FusedActivation | undefined): number[] {
+  return clampBounds(activation).map(f32Word);
 }
 
 /**
@@ -103,7 +103,7 @@ export function wasmConv(
   activation?: FusedActivation,
 ): void {
   const fallback = () => reference.conv(x, w, geom, out, bias, activation);
-  run(JOB.conv, fallback, x, w, geom, out, { bias, activation });
+  run(JOB.conv, fallback, x, w, geom, out, bias, activation);
 }
 
 /** The kernel interface's `convAdjoint` on the pool. */
@@ -116,14 +116,64 @@ export function wasmConvAdjoint(
   run(JOB.convAdjoint, () => reference.convAdjoint(gout, w, geom, gin), gout, w, geom, gin);
 }
 
-/** The kernel interface's `convWeightGrad` on the pool, the bias gradient from the same copy of gout. */
+/** The kernel interface's `convWeightGrad` on the pool. */
 export function wasmConvWeightGrad(
   x: TypedArray,
   gout: TypedArray,
   geom: GroupedConv,
   gw: TypedArray,
-  gbias?: TypedArray,
 ): void {
-  const fallback = () => reference.convWeightGrad(x, gout, geom, gw, gbias);
-  run(JOB.convWeightGrad, fallback, x, gout, geom, gw, { gbias });
+  run(JOB.convWeightGrad, () => reference.convWeightGrad(x, gout, geom, gw), x, gout, geom, gw);
+}
+
+const GATE = { relu: 1, relu6: 2 } as const;
+
+/**
+ * The kernel interface's `convBackward` on the pool: gout (and y) copied into wasm memory once,
+ * gated there in place, then the adjoint job and the weight job (which also sums the bias
+ * gradient) read it where it is. Against gating, then calling convAdjoint and convWeightGrad, this
+ * saves writing the gated gradient out and copying it back in twice.
+ */
+export function wasmConvBackward(args: ConvBackward): void {
+  const { x, w, gout, geom, activation, gin, gw, gbias } = args;
+  const arrays = [x, w, gout, activation?.y, gin, gw, gbias];
+  if (!allFloat32(arrays) || gout.length === 0 || x.length === 0 || w.length === 0) {
+    reference.convBackward(args);
+    return;
+  }
+  const threads = pool();
+  const room = new Operands(threads);
+  const at = (array: TypedArray | undefined) => (array ? room.room(array.length) : 0);
+  const [goutAt, yAt, ginAt, gwAt, gbiasAt] = [gout, activation?.y, gin, gw, gbias].map(at);
+  // x feeds only the weight gradient, w only the input gradient.
+  const xAt = at(gw && x);
+  const wAt = at(gin && w);
+  const heap = new Float32Array(room.buffer());
+  const copyIn = (array: TypedArray | undefined, where: number) => {
+    if (array && where) heap.set(array, where / 4);
+  };
+  copyIn(gout, goutAt);
+  copyIn(activation?.y, yAt);
+  copyIn(gw && x, xAt);
+  copyIn(gin && w, wAt);
+  const parallel = convFlops(geom) >= PARALLEL_FLOPS;
+  if (activation)
+    threads.run([JOB.convGate, GATE[activation.kind], gout.length, yAt, goutAt], parallel);
+  const words = (kind: number, a: number, b: number, out: number, vector: number) => [
+    kind,
+    ...geometryWords(geom),
+    a,
+    b,
+    out,
+    threads.colsBytes,
+    vector,
+    ...bounds(undefined),
+  ];
+  if (gin) threads.run(words(JOB.convAdjoint, goutAt, wAt, ginAt, 0), parallel);
+  if (gw || gbias) threads.run(words(JOB.convWeightGrad, xAt, goutAt, gwAt, gbiasAt), parallel);
+  const copyOut = (array: TypedArray | undefined, where: number) =>
+    array?.set(heap.subarray(where / 4, where / 4 + array.length));
+  copyOut(gin, ginAt);
+  copyOut(gw, gwAt);
+  copyOut(gbias, gbiasAt);
 }

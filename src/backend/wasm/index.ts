@@ -6,7 +6,7 @@
  */
 import type { Backend } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
-import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from './conv.js';
+import { wasmConv, wasmConvAdjoint, wasmConvBackward, wasmConvWeightGrad } from './conv.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from './elementwise.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmNormalize, wasmNormalizeBackward } from './normalize.js';
@@ -26,6 +26,7 @@ export const wasmBackend: Backend = {
   conv: wasmConv,
   convAdjoint: wasmConvAdjoint,
   convWeightGrad: wasmConvWeightGrad,
+  convBackward: wasmConvBackward,
   quantizedConv: wasmQuantizedConv,
   normalize: wasmNormalize,
   normalizeBackward: wasmNormalizeBackward,

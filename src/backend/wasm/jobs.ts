@@ -13,6 +13,7 @@ export const JOB = {
   sgd: 11,
   rmsprop: 12,
   adagrad: 13,
+  convGate: 14,
 } as const;
 
 /**
