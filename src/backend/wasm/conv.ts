@@ -65,29 +65,30 @@ function run(
   heap.set(b, bAt / 4);
   if (bias) heap.set(bias, biasAt / 4);
   threads.run(
-    [
-      kind,
-      ...geometryWords(geom),
-      aAt,
-      bAt,
-      outAt,
-      threads.colsBytes,
-      biasAt,
-      ...bounds(activation),
-    ],
+    jobWords(kind, geom, [aAt, bAt, outAt, biasAt], activation),
     convFlops(geom) >= PARALLEL_FLOPS,
   );
   out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
 }
 
+/**
+ * A conv job's words (assembly/f32-conv.ts): the kind, the geometry, the addresses of its two
+ * operands and result, the column buffer's size, the per-channel vector (the forward's bias or
+ * the weight job's bias gradient; 0 for none), and the fused activation's clamp as f32 bits.
+ */
+function jobWords(
+  kind: number,
+  geom: GroupedConv,
+  [a, b, out, vector]: number[],
+  activation?: FusedActivation,
+): number[] {
+  const bounds = clampBounds(activation).map(f32Word);
+  return [kind, ...geometryWords(geom), a, b, out, pool().colsBytes, vector, ...bounds];
+}
+
 /** Whether every array given is float32 (absent ones do not count). */
 function allFloat32(arrays: (TypedArray | undefined)[]): boolean {
   return arrays.every((v) => v === undefined || v instanceof Float32Array);
-}
-
-/** The job words of a fused activation: its clamp's bounds as f32 bits. */
-function bounds(activation: FusedActivation | undefined): number[] {
-  return clampBounds(activation).map(f32Word);
 }
 
 /**
@@ -159,18 +160,10 @@ export function wasmConvBackward(args: ConvBackward): void {
   const parallel = convFlops(geom) >= PARALLEL_FLOPS;
   if (activation)
     threads.run([JOB.convGate, GATE[activation.kind], gout.length, yAt, goutAt], parallel);
-  const words = (kind: number, a: number, b: number, out: number, vector: number) => [
-    kind,
-    ...geometryWords(geom),
-    a,
-    b,
-    out,
-    threads.colsBytes,
-    vector,
-    ...bounds(undefined),
-  ];
-  if (gin) threads.run(words(JOB.convAdjoint, goutAt, wAt, ginAt, 0), parallel);
-  if (gw || gbias) threads.run(words(JOB.convWeightGrad, xAt, goutAt, gwAt, gbiasAt), parallel);
+  if (gin) threads.run(jobWords(JOB.convAdjoint, geom, [goutAt, wAt, ginAt, 0]), parallel);
+  if (gw || gbias) {
+    threads.run(jobWords(JOB.convWeightGrad, geom, [xAt, goutAt, gwAt, gbiasAt]), parallel);
+  }
   const copyOut = (array: TypedArray | undefined, where: number) =>
     array?.set(heap.subarray(where / 4, where / 4 + array.length));
   copyOut(gin, ginAt);
