@@ -5,7 +5,12 @@ import type { GroupedConv } from '../../src/backend/backend.js';
 import type { TypedArray } from '../../src/backend/dtype.js';
 import * as reference from '../../src/backend/reference/conv.js';
 import { threadCount } from '../../src/backend/wasm/index.js';
-import { wasmConv, wasmConvAdjoint, wasmConvWeightGrad } from '../../src/backend/wasm/conv.js';
+import {
+  wasmConv,
+  wasmConvAdjoint,
+  wasmConvBackward,
+  wasmConvWeightGrad,
+} from '../../src/backend/wasm/conv.js';
 
 /** The unit roundoff of float32. */
 const U = 2 ** -24;
@@ -108,6 +113,58 @@ function checkAll(spec: Spec, seed: number): void {
     g,
     seed + 2,
   );
+  checkFused(g, [xSize, wSize, ySize], seed + 3);
+}
+
+/**
+ * The fused paths against the plain maps on the same geometry, bit for bit: the forward with a
+ * bias and an activation is clamp(conv + bias) in float32, and `convBackward` (one subset of the
+ * gradients, by seed) is the two adjoints of the gated gradient, with the bias sums within
+ * float32 rounding of their float64 value.
+ */
+function checkFused(g: GroupedConv, [xSize, wSize, ySize]: number[], seed: number): void {
+  const random = seeded(seed);
+  const fill = (length: number) => Float32Array.from({ length }, () => random() * 2 - 1);
+  const [x, w, bias] = [fill(xSize), fill(wSize), fill(g.outChannels)];
+  const kind = seed % 2 === 0 ? 'relu' : 'relu6';
+  const [lo, hi] = kind === 'relu' ? [0, Infinity] : [0, 6];
+  const plain = new Float32Array(ySize);
+  wasmConv(x, w, g, plain);
+  const fused = new Float32Array(ySize);
+  wasmConv(x, w, g, fused, bias, kind);
+  const channel = (i: number) => Math.floor(i / count(g.outSize)) % g.outChannels;
+  plain.forEach((v, i) => {
+    const want = Math.min(Math.max(Math.fround(v + bias[channel(i)]), lo), hi);
+    if (!Object.is(fused[i], want))
+      assert.fail(`fused conv seed ${seed}: [${i}] ${fused[i]} vs ${want}`);
+  });
+  const gout = fill(ySize);
+  const gated = gout.map((v, i) => (fused[i] > lo && fused[i] < hi ? v : 0));
+  const mask = 1 + (seed % 7); // which of gin, gw, gbias
+  const got = {
+    gin: mask & 1 ? new Float32Array(xSize).fill(NaN) : undefined,
+    gw: mask & 2 ? new Float32Array(wSize).fill(NaN) : undefined,
+    gbias: mask & 4 ? new Float32Array(g.outChannels).fill(NaN) : undefined,
+  };
+  wasmConvBackward({ x, w, gout, geom: g, activation: { kind, y: fused }, ...got });
+  if (got.gin) {
+    const want = new Float32Array(xSize);
+    wasmConvAdjoint(gated, w, g, want);
+    assert.deepEqual(got.gin, want, `convBackward gin seed ${seed}`);
+  }
+  if (got.gw) {
+    const want = new Float32Array(wSize);
+    wasmConvWeightGrad(x, gated, g, want);
+    assert.deepEqual(got.gw, want, `convBackward gw seed ${seed}`);
+  }
+  got.gbias?.forEach((v, c) => {
+    let want = 0;
+    let size = 0;
+    gated.forEach((e, i) => {
+      if (channel(i) === c) [want, size] = [want + e, size + Math.abs(e)];
+    });
+    assert.ok(Math.abs(v - want) <= 2 * U * size + 1e-30, `convBackward gbias ${c} seed ${seed}`);
+  });
 }
 
 describe(`wasm convolution on ${threadCount()} threads against the reference kernels`, () => {
