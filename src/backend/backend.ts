@@ -113,8 +113,11 @@ export interface Backend {
   /** The adjoint of im2col: adds each column entry back to its input position. */
   col2im(cols: TypedArray, geom: ConvGeometry, out: TypedArray): void;
 
-  /** Max over each window: x [planes, ...in] → out [planes, ...out] and flat in-plane argmax. */
-  windowMax(x: TypedArray, geom: WindowGeometry, out: TypedArray, argmax: Int32Array): void;
+  /**
+   * Max over each window: x [planes, ...in] → out [planes, ...out], and the flat in-plane argmax
+   * when `argmax` is given (inference does without).
+   */
+  windowMax(x: TypedArray, geom: WindowGeometry, out: TypedArray, argmax?: Int32Array): void;
   /** Sum over each window: x [planes, ...in] → out [planes, ...out]. */
   windowSum(x: TypedArray, geom: WindowGeometry, out: TypedArray): void;
   /** The adjoint of windowSum: adds each output gradient to every position of its window. */

@@ -1,3 +1,4 @@
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/node.js';
 import type { DType } from '../backend/dtype.js';
 import { getBackend } from '../tensor/backend-registry.js';
@@ -76,9 +77,22 @@ function planeSize(geom: Pooling['geom'], side: 'inSize' | 'outSize'): number {
   return numel(geom.axes.map((axis) => axis[side]));
 }
 
-/** The maximum of each window; its gradient goes to the (first) argmax of the window. */
-function windowMax(x: Tensor, { geom, outShape }: Pooling, op: string): PoolWithIndices {
+/**
+ * The maximum of each window; its gradient goes to the (first) argmax of the window. The argmax
+ * is made only when it is returned (`withIndices`) or the gradient will need it: inference skips
+ * it (an int32 array the size of the output).
+ */
+function windowMax(
+  x: Tensor,
+  { geom, outShape }: Pooling,
+  op: string,
+  withIndices: boolean,
+): { values: Tensor; indices: Tensor | null } {
   const values = empty(outShape, x.dtype);
+  if (!withIndices && !(isGradEnabled() && x.requiresGrad)) {
+    getBackend().windowMax(x.data, geom, values.data);
+    return { values, indices: null };
+  }
   const indices = empty(outShape, 'int32');
   const argmax = indices.data as Int32Array;
   getBackend().windowMax(x.data, geom, values.data, argmax);
@@ -151,7 +165,7 @@ function maxPoolFor(d: number): MaxPool {
   return ((x: Tensor, options: MaxPoolOptions) => {
     checkPoolInput(x, d, op);
     const w = slidingWindows(options, d, op);
-    const result = windowMax(x, slidingPooling(x, w, op), op);
+    const result = windowMax(x, slidingPooling(x, w, op), op, options.returnIndices ?? false);
     traced('maxPool', result.values, [x], { ...w });
     return options.returnIndices ? result : result.values;
   }) as MaxPool;
@@ -207,9 +221,10 @@ function adaptiveMax(
   outputSize: AdaptiveOutputSize,
   d: number,
   op: string,
-): PoolWithIndices {
+  withIndices: boolean,
+): { values: Tensor; indices: Tensor | null } {
   checkPoolInput(x, d, op);
-  const result = windowMax(x, adaptivePooling(x, outputSize, d, op), op);
+  const result = windowMax(x, adaptivePooling(x, outputSize, d, op), op, withIndices);
   traced('adaptiveMaxPool', result.values, [x]);
   return result;
 }
@@ -218,7 +233,7 @@ function adaptiveMaxPoolFor(d: number): AdaptiveMaxPool {
   const op = `adaptiveMaxPool${d}d`;
   // The overloads only narrow the return type by returnIndices; one body serves them all.
   return ((x: Tensor, outputSize: AdaptiveOutputSize, options: AdaptiveMaxPoolOptions = {}) => {
-    const result = adaptiveMax(x, outputSize, d, op);
+    const result = adaptiveMax(x, outputSize, d, op, options.returnIndices ?? false);
     return options.returnIndices ? result : result.values;
   }) as AdaptiveMaxPool;
 }
@@ -401,5 +416,5 @@ export function globalAvgPool(x: Tensor): Tensor {
 export function globalMaxPool(x: Tensor): Tensor {
   const op = 'globalMaxPool';
   checkGlobalInput(x, op);
-  return adaptiveMax(x, 1, x.ndim - 2, op).values;
+  return adaptiveMax(x, 1, x.ndim - 2, op, false).values;
 }

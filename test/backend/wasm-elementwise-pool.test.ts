@@ -237,6 +237,12 @@ describe('wasm pooling windows against the reference, bit for bit', () => {
       windowMax(x, g, want, wantArg);
       same(got, want, 'windowMax');
       same(gotArg, wantArg, 'windowMax argmax');
+      // Without an argmax (inference): the same maxima, on both backends.
+      const [bare, bareRef] = [new Float32Array(got.length), new Float32Array(got.length)];
+      wasmWindowMax(x, g, bare);
+      windowMax(x, g, bareRef);
+      same(bare, want, 'windowMax without argmax');
+      same(bareRef, want, 'reference windowMax without argmax');
       wasmWindowSum(x, g, got);
       windowSum(x, g, want);
       same(got, want, 'windowSum');

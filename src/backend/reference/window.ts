@@ -46,7 +46,7 @@ export function windowMax(
   x: TypedArray,
   g: WindowGeometry,
   out: TypedArray,
-  argmax: Int32Array,
+  argmax?: Int32Array,
 ): void {
   const { ptr, index } = windowLists(g);
   const { inCount, outCount } = planeCounts(g);
@@ -64,7 +64,7 @@ export function windowMax(
         }
       }
       out[p * outCount + o] = best;
-      argmax[p * outCount + o] = arg;
+      if (argmax) argmax[p * outCount + o] = arg;
     }
   }
 }

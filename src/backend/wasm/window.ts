@@ -69,7 +69,8 @@ function run(
   const countsAt = room.room(counts.length);
   const srcAt = room.room(src.length);
   const dstAt = room.room(dst.length);
-  const argAt = room.room(argmax?.length ?? 0);
+  // The max job always writes an argmax: without one asked for, it goes to room not copied out.
+  const argAt = room.room(what === MAX ? dst.length : 0);
   const memory = room.buffer();
   new Int32Array(memory, startsAt, starts.length).set(starts);
   new Int32Array(memory, countsAt, counts.length).set(counts);
@@ -88,7 +89,7 @@ export function wasmWindowMax(
   x: TypedArray,
   g: WindowGeometry,
   out: TypedArray,
-  argmax: Int32Array,
+  argmax?: Int32Array,
 ): void {
   if (!run(MAX, x, g, out, argmax)) reference.windowMax(x, g, out, argmax);
 }
