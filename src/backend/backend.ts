@@ -40,6 +40,13 @@ export interface Backend {
   reduce(op: ReduceOp, x: TypedArray, dims: ReduceDims, out: TypedArray): void;
   /** Index of the first max (or min) along the middle axis of [outer, size, inner]. */
   argReduce(op: 'max' | 'min', x: TypedArray, dims: ReduceDims, out: Int32Array): void;
+  /**
+   * log softmax along the middle axis of [outer, size, inner]: x − log Σ exp(x), stable (the
+   * slice's maximum subtracted first), in one kernel rather than the eight ops of log-sum-exp.
+   */
+  logSoftmax(x: TypedArray, dims: ReduceDims, out: TypedArray): void;
+  /** Its gradient from its output y: gx = g − exp(y)·Σ g along the middle axis. */
+  logSoftmaxBackward(y: TypedArray, g: TypedArray, dims: ReduceDims, gx: TypedArray): void;
 
   /** Batched matrix product with optional transposes, batch strides and accumulation. */
   matmul(args: MatmulArgs): void;

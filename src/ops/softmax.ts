@@ -1,10 +1,10 @@
-import { normalizeAxis } from '../tensor/shape.js';
+import { record } from '../autograd/node.js';
+import { getBackend } from '../tensor/backend-registry.js';
+import { normalizeAxis, numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { sub } from './arithmetic.js';
-import { logsumexp } from './reduce.js';
 import { reshape } from './reshape.js';
 import { exp } from './unary.js';
-import { checkFloat } from './util.js';
+import { checkFloat, empty } from './util.js';
 import { traced } from './trace.js';
 
 /**
@@ -19,7 +19,19 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
   const axis = normalizeAxis(dim, x.ndim, 'logSoftmax');
   // A 0-d tensor is a single entry along its one implicit dim, as PyTorch treats it.
   if (x.ndim === 0) return reshape(logSoftmax(reshape(x, [1]), 0), []);
-  return traced('logSoftmax', sub(x, logsumexp(x, axis, true)), [x], { axis });
+  const dims = {
+    outer: numel(x.shape.slice(0, axis)),
+    size: x.shape[axis],
+    inner: numel(x.shape.slice(axis + 1)),
+  };
+  const y = empty(x.shape, x.dtype);
+  getBackend().logSoftmax(x.data, dims, y.data);
+  record('logSoftmax', y, [x], (g) => {
+    const gx = empty(x.shape, x.dtype);
+    getBackend().logSoftmaxBackward(y.data, g.data, dims, gx.data);
+    return [gx];
+  });
+  return traced('logSoftmax', y, [x], { axis });
 }
 
 /**

@@ -9,6 +9,7 @@ import { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optim.js'
 import { liveMemory, trackedAlloc } from './memory.js';
 import { quantizedConv } from './quantized-conv.js';
 import { argReduce, reduce } from './reduce.js';
+import { logSoftmax, logSoftmaxBackward } from './softmax.js';
 import { windowMax, windowSum, windowSumBackward } from './window.js';
 
 /**
@@ -25,6 +26,8 @@ export const referenceBackend: Backend = {
   copy,
   reduce,
   argReduce,
+  logSoftmax,
+  logSoftmaxBackward,
   matmul,
   conv,
   convAdjoint,
