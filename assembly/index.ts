@@ -15,6 +15,7 @@ import { window_job } from './window';
 import { normalize_job } from './normalize';
 import { qu8_conv_job, qu8_quantize_job } from './qu8-conv';
 import { adagrad_job, adam_job, rmsprop_job, sgd_job } from './optim';
+import { log_softmax_backward_job, log_softmax_job } from './softmax';
 
 export { f32_gemm_workspace_bytes };
 
@@ -38,6 +39,8 @@ const SGD = 11;
 const RMSPROP = 12;
 const ADAGRAD = 13;
 const CONV_GATE = 14;
+const LOG_SOFTMAX = 15;
+const LOG_SOFTMAX_BACKWARD = 16;
 
 /** Runs this thread's share of the job at `job`; `work` is this thread's scratch memory. */
 export function run_job(job: usize, thread: i32, threads: i32, work: usize): void {
@@ -56,5 +59,7 @@ export function run_job(job: usize, thread: i32, threads: i32, work: usize): voi
   else if (kind == RMSPROP) rmsprop_job(job, thread, threads);
   else if (kind == ADAGRAD) adagrad_job(job, thread, threads);
   else if (kind == CONV_GATE) f32_conv_gate_job(job, thread, threads);
+  else if (kind == LOG_SOFTMAX) log_softmax_job(job, thread, threads);
+  else if (kind == LOG_SOFTMAX_BACKWARD) log_softmax_backward_job(job, thread, threads);
   else unreachable();
 }

@@ -12,6 +12,7 @@ import { wasmMatmul } from './matmul.js';
 import { wasmNormalize, wasmNormalizeBackward } from './normalize.js';
 import { wasmAdagradUpdate, wasmAdamUpdate, wasmRmspropUpdate, wasmSgdUpdate } from './optim.js';
 import { wasmQuantizedConv } from './quantized-conv.js';
+import { wasmLogSoftmax, wasmLogSoftmaxBackward } from './softmax.js';
 import { wasmWindowMax, wasmWindowSum, wasmWindowSumBackward } from './window.js';
 
 /** The `wasm` backend; float32 kernels run in WebAssembly, everything else as `reference`. */
@@ -23,6 +24,8 @@ export const wasmBackend: Backend = {
   where: wasmWhere,
   copy: wasmCopy,
   matmul: wasmMatmul,
+  logSoftmax: wasmLogSoftmax,
+  logSoftmaxBackward: wasmLogSoftmaxBackward,
   conv: wasmConv,
   convAdjoint: wasmConvAdjoint,
   convWeightGrad: wasmConvWeightGrad,

@@ -14,6 +14,8 @@ export const JOB = {
   rmsprop: 12,
   adagrad: 13,
   convGate: 14,
+  logSoftmax: 15,
+  logSoftmaxBackward: 16,
 } as const;
 
 /**
