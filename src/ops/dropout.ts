@@ -124,8 +124,8 @@ const block = new Uint32Array(4096);
 
 /**
  * Draws a mask of `shape`: `kept` where an element is kept (probability `keep`), 0 elsewhere.
- * One 32-bit draw per entry (kept when its top 31 bits are below keep·2³¹), in order, so a seeded generator gives the
- * same mask every time.
+ * One 32-bit draw per entry (kept when its top 31 bits are below keep·2³¹), in order, so a
+ * seeded generator gives the same mask every time.
  */
 function bernoulliMask(
   shape: Shape,

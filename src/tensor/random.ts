@@ -41,8 +41,9 @@ export class Generator {
   }
 
   /**
-   * Fills `out` with the next out.length draws of `nextUint32`, the same stream, in a loop over
-   * local state (several times quicker per draw: dropout masks take one per element).
+   * Fills `out` with the next out.length draws of `nextUint32`, the same stream (its step, over
+   * local state rather than the state array: several times quicker per draw, and dropout masks
+   * take one per element).
    */
   fillUint32(out: Uint32Array): Uint32Array {
     const s = this.s;
