@@ -68,6 +68,44 @@ function sliceColumns(job: usize, rows: i32, most: i32): i32 {
   return max(1, min(most, arg(job, COLS_BYTES) / (rows * 4)));
 }
 
+/**
+ * How many samples share one product when output planes are small: their columns side by side
+ * (`rows` of them, and `other` rows of the output or gradient block beside them in the column
+ * buffer) make one wide product instead of a narrow one per sample, each of which packs the
+ * weights again for a handful of columns. Under 2: samples go one at a time.
+ */
+function samplesPerProduct(job: usize, rows: i32, other: i32): i32 {
+  if (positions == 0) return 0;
+  return min(n, arg(job, COLS_BYTES) / ((rows + other) * 4) / positions);
+}
+
+/** Group g's part of a per-output-channel vector (the bias): 0 stays 0, none. */
+function groupVector(vector: usize, g: i32): usize {
+  return vector == 0 ? 0 : vector + ((<usize>(g * opg)) << 2);
+}
+
+/**
+ * Copies `count` floats of each of `rows` planes `stride` bytes apart to the rows of a block
+ * `width` floats wide, or (`back`) from the block to the planes.
+ */
+function planesBlock(
+  planes: usize,
+  stride: usize,
+  rows: i32,
+  count: i32,
+  block: usize,
+  width: i32,
+  back: bool,
+): void {
+  const bytes = (<usize>count) << 2;
+  for (let r = 0; r < rows; r++) {
+    const plane = planes + <usize>r * stride;
+    const row = block + ((<usize>(r * width)) << 2);
+    if (back) memory.copy(plane, row, bytes);
+    else memory.copy(row, plane, bytes);
+  }
+}
+
 /** Fewer channels per group than this leave Winograd's transforms more work than they save. */
 const WINOGRAD_MIN_CHANNELS = 16;
 
@@ -204,6 +242,48 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
     return;
   }
   const rows = cpg * kk;
+  // Small planes: several samples per product, in chunks enough for every thread to have one.
+  const chunk = min(samplesPerProduct(job, rows, opg), (n + threads - 1) / threads);
+  if (chunk >= 2) {
+    const chunks = (n + chunk - 1) / chunk;
+    const items = groups * chunks;
+    for (let item = claim(job); item < items; item = claim(job)) {
+      const g = item % groups;
+      const s0 = (item / groups) * chunk;
+      const s1 = min(n, s0 + chunk);
+      const width = (s1 - s0) * positions;
+      const cols = work + f32_gemm_workspace_bytes();
+      const block = cols + ((<usize>(rows * width)) << 2);
+      for (let s = s0; s < s1; s++) {
+        const image = x + <usize>(s * arg(job, C) + g * cpg) * planeIn;
+        const at = cols + ((<usize>((s - s0) * positions)) << 2);
+        slide(job, image, cpg, 0, positions, at, width, false);
+      }
+      const weights = w + ((<usize>(g * opg * rows)) << 2);
+      f32_gemm(
+        opg,
+        width,
+        rows,
+        weights,
+        rows,
+        cols,
+        width,
+        block,
+        width,
+        false,
+        false,
+        false,
+        work,
+      );
+      for (let s = s0; s < s1; s++) {
+        const out = y + <usize>(s * arg(job, COUT) + g * opg) * planeOut;
+        const from = block + ((<usize>((s - s0) * positions)) << 2);
+        planesBlock(out, planeOut, opg, positions, from, width, true);
+        if (finishing) finish(out, planeOut, opg, positions, groupVector(bias, g), lo, hi);
+      }
+    }
+    return;
+  }
   const pointwise = isPointwise(job);
   // Enough slices for every thread to have work, each small enough for the column buffer.
   const parts = max(1, (threads + n * groups - 1) / (n * groups));
@@ -244,7 +324,7 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
       work,
     );
     if (finishing) {
-      finish(out, planeOut, opg, count, bias == 0 ? 0 : bias + ((<usize>(g * opg)) << 2), lo, hi);
+      finish(out, planeOut, opg, count, groupVector(bias, g), lo, hi);
     }
   }
 }
@@ -332,6 +412,56 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
     return;
   }
   const rows = cpg * kk;
+  // Small planes: several samples per product (their gradient planes gathered into one block).
+  const chunk = min(samplesPerProduct(job, rows, opg), (n + threads - 1) / threads);
+  if (chunk >= 2) {
+    const chunks = (n + chunk - 1) / chunk;
+    const items = groups * chunks;
+    for (let item = claim(job); item < items; item = claim(job)) {
+      const g = item % groups;
+      const s0 = (item / groups) * chunk;
+      const s1 = min(n, s0 + chunk);
+      const width = (s1 - s0) * positions;
+      const cols = work + f32_gemm_workspace_bytes();
+      const block = cols + ((<usize>(rows * width)) << 2);
+      for (let s = s0; s < s1; s++) {
+        const gout = gy + <usize>(s * arg(job, COUT) + g * opg) * planeOut;
+        const at = block + ((<usize>((s - s0) * positions)) << 2);
+        planesBlock(gout, planeOut, opg, positions, at, width, false);
+      }
+      const weights = w + ((<usize>(g * opg * rows)) << 2);
+      f32_gemm(
+        rows,
+        width,
+        opg,
+        weights,
+        rows,
+        block,
+        width,
+        cols,
+        width,
+        true,
+        false,
+        false,
+        work,
+      );
+      for (let s = s0; s < s1; s++) {
+        const gin = gx + <usize>(s * arg(job, C) + g * cpg) * planeIn;
+        memory.fill(gin, 0, <usize>cpg * planeIn);
+        slide(
+          job,
+          gin,
+          cpg,
+          0,
+          positions,
+          cols + ((<usize>((s - s0) * positions)) << 2),
+          width,
+          true,
+        );
+      }
+    }
+    return;
+  }
   const pointwise = isPointwise(job);
   // Threads split a group's input channels, so the planes they add into never overlap.
   const parts = min(cpg, max(1, (threads + n * groups - 1) / (n * groups)));
@@ -505,6 +635,24 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
     if (n == 0 || positions == 0) {
       for (let o = 0; o < opg; o++)
         memory.fill(out + ((<usize>(o * rows)) << 2), 0, (<usize>sub) << 2);
+      continue;
+    }
+    // Small planes: the product's depth is several samples' positions, not one's.
+    const chunk = samplesPerProduct(job, sub, opg);
+    if (chunk >= 2) {
+      for (let s0 = 0; s0 < n; s0 += chunk) {
+        const s1 = min(n, s0 + chunk);
+        const depth = (s1 - s0) * positions;
+        const block = cols + ((<usize>(sub * depth)) << 2);
+        for (let s = s0; s < s1; s++) {
+          const image = x + <usize>(s * arg(job, C) + g * cpg + c0) * planeIn;
+          const gout = gy + <usize>(s * arg(job, COUT) + g * opg) * planeOut;
+          const column = (<usize>((s - s0) * positions)) << 2;
+          slide(job, image, c1 - c0, 0, positions, cols + column, depth, false);
+          planesBlock(gout, planeOut, opg, positions, block + column, depth, false);
+        }
+        f32_gemm(opg, sub, depth, block, depth, cols, depth, out, rows, false, true, s0 > 0, work);
+      }
       continue;
     }
     const width = pointwise ? positions : sliceColumns(job, sub, positions);
