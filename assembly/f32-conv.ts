@@ -79,6 +79,108 @@ function samplesPerProduct(job: usize, rows: i32, other: i32): i32 {
   return min(n, arg(job, COLS_BYTES) / ((rows + other) * 4) / positions);
 }
 
+/** Samples per chunk on small planes (samplesPerProduct), capped so every thread gets a chunk. */
+function chunkSize(job: usize, rows: i32, threads: i32): i32 {
+  return min(samplesPerProduct(job, rows, opg), (n + threads - 1) / threads);
+}
+
+// The chunk an item of a small-plane job covers, set by `chunkOf`: group g, samples s0 .. s1.
+let chunkGroup = 0;
+let chunkFirst = 0;
+let chunkEnd = 0;
+
+/** Sets the chunk of `item`, items being (chunk of `chunk` samples, group) in that order. */
+function chunkOf(item: i32, chunk: i32): void {
+  chunkGroup = item % groups;
+  chunkFirst = (item / groups) * chunk;
+  chunkEnd = min(n, chunkFirst + chunk);
+}
+
+/**
+ * The forward conv, or (`adjoint`) its input gradient, on small planes: a chunk of samples per
+ * product, items (chunk, group). `cols` [rows, width] holds the chunk's windows side by side and
+ * `block` [opg, width] their output planes. Forward gathers the windows of `xs`, multiplies
+ * W·cols into block and scatters it to the planes of `ys` (adding the bias, clamping to
+ * [lo, hi]); the adjoint gathers the planes of `ys` (the output gradient) into block, multiplies
+ * Wᵀ·block into cols and adds the windows back into the zeroed planes of `xs`.
+ */
+function smallPlanes(
+  job: usize,
+  work: usize,
+  chunk: i32,
+  xs: usize,
+  w: usize,
+  ys: usize,
+  adjoint: bool,
+  bias: usize,
+  lo: f32,
+  hi: f32,
+): void {
+  const rows = cpg * kk;
+  const finishing = bias != 0 || lo > -Infinity || hi < Infinity;
+  const items = groups * ((n + chunk - 1) / chunk);
+  for (let item = claim(job); item < items; item = claim(job)) {
+    chunkOf(item, chunk);
+    const g = chunkGroup;
+    const width = (chunkEnd - chunkFirst) * positions;
+    const cols = work + f32_gemm_workspace_bytes();
+    const block = cols + ((<usize>(rows * width)) << 2);
+    const weights = w + ((<usize>(g * opg * rows)) << 2);
+    for (let s = chunkFirst; s < chunkEnd; s++) {
+      const column = (<usize>((s - chunkFirst) * positions)) << 2;
+      const planesX = xs + <usize>(s * arg(job, C) + g * cpg) * planeIn;
+      const planesY = ys + <usize>(s * arg(job, COUT) + g * opg) * planeOut;
+      if (adjoint) planesBlock(planesY, planeOut, opg, positions, block + column, width, false);
+      else slide(job, planesX, cpg, 0, positions, cols + column, width, false);
+    }
+    if (adjoint) {
+      f32_gemm(
+        rows,
+        width,
+        opg,
+        weights,
+        rows,
+        block,
+        width,
+        cols,
+        width,
+        true,
+        false,
+        false,
+        work,
+      );
+    } else {
+      f32_gemm(
+        opg,
+        width,
+        rows,
+        weights,
+        rows,
+        cols,
+        width,
+        block,
+        width,
+        false,
+        false,
+        false,
+        work,
+      );
+    }
+    for (let s = chunkFirst; s < chunkEnd; s++) {
+      const column = (<usize>((s - chunkFirst) * positions)) << 2;
+      const planesX = xs + <usize>(s * arg(job, C) + g * cpg) * planeIn;
+      const planesY = ys + <usize>(s * arg(job, COUT) + g * opg) * planeOut;
+      if (adjoint) {
+        memory.fill(planesX, 0, <usize>cpg * planeIn);
+        slide(job, planesX, cpg, 0, positions, cols + column, width, true);
+        continue;
+      }
+      planesBlock(planesY, planeOut, opg, positions, block + column, width, true);
+      if (finishing) finish(planesY, planeOut, opg, positions, groupVector(bias, g), lo, hi);
+    }
+  }
+}
+
 /** Group g's part of a per-output-channel vector (the bias): 0 stays 0, none. */
 function groupVector(vector: usize, g: i32): usize {
   return vector == 0 ? 0 : vector + ((<usize>(g * opg)) << 2);
@@ -243,45 +345,9 @@ export function f32_conv_job(job: usize, thread: i32, threads: i32, work: usize)
   }
   const rows = cpg * kk;
   // Small planes: several samples per product, in chunks enough for every thread to have one.
-  const chunk = min(samplesPerProduct(job, rows, opg), (n + threads - 1) / threads);
+  const chunk = chunkSize(job, rows, threads);
   if (chunk >= 2) {
-    const chunks = (n + chunk - 1) / chunk;
-    const items = groups * chunks;
-    for (let item = claim(job); item < items; item = claim(job)) {
-      const g = item % groups;
-      const s0 = (item / groups) * chunk;
-      const s1 = min(n, s0 + chunk);
-      const width = (s1 - s0) * positions;
-      const cols = work + f32_gemm_workspace_bytes();
-      const block = cols + ((<usize>(rows * width)) << 2);
-      for (let s = s0; s < s1; s++) {
-        const image = x + <usize>(s * arg(job, C) + g * cpg) * planeIn;
-        const at = cols + ((<usize>((s - s0) * positions)) << 2);
-        slide(job, image, cpg, 0, positions, at, width, false);
-      }
-      const weights = w + ((<usize>(g * opg * rows)) << 2);
-      f32_gemm(
-        opg,
-        width,
-        rows,
-        weights,
-        rows,
-        cols,
-        width,
-        block,
-        width,
-        false,
-        false,
-        false,
-        work,
-      );
-      for (let s = s0; s < s1; s++) {
-        const out = y + <usize>(s * arg(job, COUT) + g * opg) * planeOut;
-        const from = block + ((<usize>((s - s0) * positions)) << 2);
-        planesBlock(out, planeOut, opg, positions, from, width, true);
-        if (finishing) finish(out, planeOut, opg, positions, groupVector(bias, g), lo, hi);
-      }
-    }
+    smallPlanes(job, work, chunk, x, w, y, false, bias, lo, hi);
     return;
   }
   const pointwise = isPointwise(job);
@@ -413,53 +479,9 @@ export function f32_conv_adjoint_job(job: usize, thread: i32, threads: i32, work
   }
   const rows = cpg * kk;
   // Small planes: several samples per product (their gradient planes gathered into one block).
-  const chunk = min(samplesPerProduct(job, rows, opg), (n + threads - 1) / threads);
+  const chunk = chunkSize(job, rows, threads);
   if (chunk >= 2) {
-    const chunks = (n + chunk - 1) / chunk;
-    const items = groups * chunks;
-    for (let item = claim(job); item < items; item = claim(job)) {
-      const g = item % groups;
-      const s0 = (item / groups) * chunk;
-      const s1 = min(n, s0 + chunk);
-      const width = (s1 - s0) * positions;
-      const cols = work + f32_gemm_workspace_bytes();
-      const block = cols + ((<usize>(rows * width)) << 2);
-      for (let s = s0; s < s1; s++) {
-        const gout = gy + <usize>(s * arg(job, COUT) + g * opg) * planeOut;
-        const at = block + ((<usize>((s - s0) * positions)) << 2);
-        planesBlock(gout, planeOut, opg, positions, at, width, false);
-      }
-      const weights = w + ((<usize>(g * opg * rows)) << 2);
-      f32_gemm(
-        rows,
-        width,
-        opg,
-        weights,
-        rows,
-        block,
-        width,
-        cols,
-        width,
-        true,
-        false,
-        false,
-        work,
-      );
-      for (let s = s0; s < s1; s++) {
-        const gin = gx + <usize>(s * arg(job, C) + g * cpg) * planeIn;
-        memory.fill(gin, 0, <usize>cpg * planeIn);
-        slide(
-          job,
-          gin,
-          cpg,
-          0,
-          positions,
-          cols + ((<usize>((s - s0) * positions)) << 2),
-          width,
-          true,
-        );
-      }
-    }
+    smallPlanes(job, work, chunk, gx, w, gy, true, 0, -Infinity, Infinity);
     return;
   }
   const pointwise = isPointwise(job);

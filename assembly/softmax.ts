@@ -14,6 +14,26 @@ const C = 6;
 /** Slices of `inner` > 1 go to the threads in blocks of this many neighbours. */
 const BLOCK = 64;
 
+// The job's slices, set by `readSlices` (each thread's instance has its own): their length and
+// spacing, the blocks of neighbours per outer index, this thread's items [first, last), and the
+// bytes between a slice's entries.
+let size = 0;
+let inner = 0;
+let blocks = 0;
+let first = 0;
+let last = 0;
+let step: usize = 0;
+
+function readSlices(job: usize, thread: i32, threads: i32): void {
+  size = arg(job, SIZE);
+  inner = arg(job, INNER);
+  blocks = (inner + BLOCK - 1) / BLOCK;
+  const items = arg(job, OUTER) * blocks;
+  first = shareStart(items, threads, thread, 1);
+  last = shareStart(items, threads, thread + 1, 1);
+  step = (<usize>inner) << 2;
+}
+
 /**
  * e^x lane-wise for x ≤ 0 (the arguments log softmax makes: x − max, or a log-probability), and
  * +∞ → +∞, NaN → NaN; below −87.3 the result is 0 (float32's smallest normal is e^−87.3). A
@@ -64,15 +84,9 @@ function lseOf(sum: f64, shift: f32): f32 {
 
 /** out = x − shift − log Σ exp(x − shift) for this thread's slices. */
 export function log_softmax_job(job: usize, thread: i32, threads: i32): void {
-  const outer = arg(job, OUTER);
-  const size = arg(job, SIZE);
-  const inner = arg(job, INNER);
+  readSlices(job, thread, threads);
   const x = ptr(job, A);
   const out = ptr(job, B);
-  const blocks = (inner + BLOCK - 1) / BLOCK;
-  const first = shareStart(outer * blocks, threads, thread, 1);
-  const last = shareStart(outer * blocks, threads, thread + 1, 1);
-  const step = (<usize>inner) << 2;
   for (let item = first; item < last; item++) {
     const o = item / blocks;
     const i0 = (item % blocks) * BLOCK;
@@ -172,13 +186,7 @@ function stridedOne(x: usize, out: usize, size: i32, step: usize): void {
 
 /** gx = g − exp(y)·Σ g along each slice, for this thread's slices. */
 export function log_softmax_backward_job(job: usize, thread: i32, threads: i32): void {
-  const outer = arg(job, OUTER);
-  const size = arg(job, SIZE);
-  const inner = arg(job, INNER);
-  const blocks = (inner + BLOCK - 1) / BLOCK;
-  const first = shareStart(outer * blocks, threads, thread, 1);
-  const last = shareStart(outer * blocks, threads, thread + 1, 1);
-  const step = (<usize>inner) << 2;
+  readSlices(job, thread, threads);
   for (let item = first; item < last; item++) {
     const o = item / blocks;
     const offset = (<usize>(o * size * inner + (item % blocks) * BLOCK)) << 2;

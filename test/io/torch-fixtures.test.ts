@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCase, findCases } from '../../src/io/torch-fixtures.js';
 import { saveNpy } from '../../src/io/npy.js';
-import { getBackend, setBackend, tensor } from '../../src/index.js';
+import { tensor } from '../../src/index.js';
+import { onBackend } from '../helpers/backend.js';
 
 const vendored = 'test/fixtures/torch/ops';
 const extra = 'test/fixtures/torch-extra/ops';
@@ -18,14 +19,8 @@ for (const backend of ['wasm', 'reference']) {
     describe(`PyTorch fixtures in ${root} on the ${backend} backend`, () => {
       for (const dir of findCases(root)) {
         it(dir.slice(root.length + 1), () => {
-          const before = getBackend().name;
-          setBackend(backend);
-          try {
-            const result = runCase(dir);
-            assert.equal(result.status, 'passed', result.problems.join('\n'));
-          } finally {
-            setBackend(before);
-          }
+          const result = onBackend(backend, () => runCase(dir));
+          assert.equal(result.status, 'passed', result.problems.join('\n'));
         });
       }
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { onBackend } from '../helpers/backend.js';
 import { describe, it } from 'node:test';
 import {
   BatchNorm2d,
@@ -7,7 +8,6 @@ import {
   FoveaError,
   FusedLayer,
   Generator,
-  getBackend,
   Identity,
   ReLU,
   ReLU6,
@@ -20,22 +20,10 @@ import {
   randn,
   relu,
   relu6,
-  setBackend,
   type ConvOptions,
   type Tensor,
 } from '../../src/index.js';
 import { gradcheck } from '../helpers/gradcheck.js';
-
-/** Runs `fn` with `backend` selected. */
-function on<T>(backend: string, fn: () => T): T {
-  const before = getBackend().name;
-  setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    setBackend(before);
-  }
-}
 
 /** Equal as numbers (+0 and −0 alike), NaN where the other is NaN. */
 function assertSame(got: Tensor, want: Tensor, what: string): void {
@@ -68,7 +56,7 @@ for (const backend of ['wasm', 'reference']) {
   describe(`conv's activation option on the ${backend} backend`, () => {
     for (const [name, xShape, wShape, options] of cases) {
       it(`${name}: relu and relu6 fused equal the separate ops, NaN included`, () => {
-        on(backend, () => {
+        onBackend(backend, () => {
           const x = random(xShape).mul(4);
           x.data[3] = NaN;
           const [w, b] = [random(wShape), random([wShape[0]])];
@@ -83,7 +71,7 @@ for (const backend of ['wasm', 'reference']) {
         });
       });
       it(`${name}: gradients equal those through the separate ops`, () => {
-        on(backend, () => {
+        onBackend(backend, () => {
           for (const activation of ['relu', 'relu6'] as const) {
             const x = random(xShape).mul(4).requireGrad();
             const w = random(wShape).requireGrad();

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
+import { onBackend } from '../helpers/backend.js';
 import { describe, it } from 'node:test';
-import { Generator, getBackend, logSoftmax, randn, setBackend, tensor } from '../../src/index.js';
-
-/** Runs `fn` with `backend` selected. */
-function on<T>(backend: string, fn: () => T): T {
-  const before = getBackend().name;
-  setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    setBackend(before);
-  }
-}
+import { Generator, logSoftmax, randn, tensor } from '../../src/index.js';
 
 for (const backend of ['wasm', 'reference']) {
   describe(`logSoftmax kernel on the ${backend} backend`, () => {
     it('∞ and NaN as PyTorch: an all −∞ slice is NaN, +∞ gives NaN and −∞, NaN spreads', () => {
-      on(backend, () => {
+      onBackend(backend, () => {
         const x = tensor([
           [-Infinity, -Infinity, -Infinity],
           [Infinity, 1, 2],
@@ -33,7 +23,7 @@ for (const backend of ['wasm', 'reference']) {
     });
 
     it('along dim 1 of [N, C, H, W] (classes strided by H·W), as the float64 formula', () => {
-      on(backend, () => {
+      onBackend(backend, () => {
         const x = randn([2, 5, 3, 4], { generator: new Generator(3) }).mul(6);
         const y = logSoftmax(x, 1);
         const at = (n: number, c: number, p: number) => (n * 5 + c) * 12 + p;
@@ -52,7 +42,7 @@ for (const backend of ['wasm', 'reference']) {
     });
 
     it('its gradient is g − softmax·Σg, per slice', () => {
-      on(backend, () => {
+      onBackend(backend, () => {
         const x = randn([3, 4, 2], { generator: new Generator(5) }).requireGrad();
         const g = randn([3, 4, 2], { generator: new Generator(6) });
         logSoftmax(x, 1).mul(g).sum().backward();
