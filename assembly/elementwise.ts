@@ -191,9 +191,11 @@ export function elementwise_job(job: usize, thread: i32, threads: i32): void {
   const outBytes: usize = op >= EQ && op <= GE ? 1 : 4;
   const inputs = op == WHERE ? 3 : op >= ADD ? 2 : 1;
   for (let item = first; item < last; item++) {
-    const r = item / pieces;
-    const c0 = shareStart(length, pieces, item % pieces, 16);
-    const c1 = shareStart(length, pieces, (item % pieces) + 1, 16);
+    // Whole rows (the usual case, and many short rows): no divisions per row.
+    const whole = pieces == 1;
+    const r = whole ? item : item / pieces;
+    const c0 = whole ? 0 : shareStart(length, pieces, item % pieces, 16);
+    const c1 = whole ? length : shareStart(length, pieces, (item % pieces) + 1, 16);
     if (c0 >= c1) continue;
     // The row's start in each input: its outer index, dim by dim from the last outer one.
     let p0 = ptr(job, INPUTS);
