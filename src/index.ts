@@ -13,6 +13,7 @@ export * from './tensor/create.js';
 export * from './tensor/init.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export { getBackend, registerBackend, setBackend } from './tensor/backend-registry.js';
+export { ready, wasmInfo, type WasmInfo } from './backend/wasm/index.js';
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
 export {
   detectAnomaly,

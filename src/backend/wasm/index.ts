@@ -43,12 +43,31 @@ export const wasmBackend: Backend = {
 };
 
 export { wasmMatmul } from './matmul.js';
-export { threadCount } from './pool.js';
-import { pool } from './pool.js';
-export { wasmKernelsPath } from './kernels.js';
+export { threadCount } from './host.js';
+import { pool, startPool, type Pool } from './pool.js';
 
-/** How the wasm backend runs here: its instruction set and thread count (starts the pool). */
-export function wasmInfo(): { isa: 'simd' | 'relaxed-simd'; threads: number } {
-  const { threads, wasm } = pool();
-  return { isa: wasm.isa, threads };
+/** How the wasm backend runs here: its kernels' instruction set and its number of threads. */
+export interface WasmInfo {
+  isa: 'simd' | 'relaxed-simd';
+  threads: number;
+}
+
+const info = ({ threads, wasm }: Pool): WasmInfo => ({ isa: wasm.isa, threads });
+
+/** How the wasm backend runs here (starts it, synchronously, where the host allows: Node). */
+export function wasmInfo(): WasmInfo {
+  return info(pool());
+}
+
+/**
+ * Starts the wasm backend without blocking: compiles its kernels and starts its threads (one
+ * per core unless `threads` or, in Node, `FOVEA_THREADS` says otherwise). A browser must await
+ * it before the first op, since browsers compile and start workers only asynchronously; in Node
+ * it is optional (the backend starts on first use). Resolves to how the backend runs.
+ *
+ * @example
+ * const { isa, threads } = await ready();
+ */
+export async function ready(options: { threads?: number } = {}): Promise<WasmInfo> {
+  return info(await startPool(options.threads));
 }

@@ -1,15 +1,9 @@
 /**
- * Loads fovea's WebAssembly kernels (compiled from `assembly/` by `npm run build:wasm` into
- * `dist/wasm/fovea-kernels.wasm`) once, synchronously, into one shared memory that every thread
- * of the pool (pool.ts) instantiates the same module over.
- *
- * Node only for now: the module is read with `readFileSync`. A browser build would fetch the same
- * bytes (or embed them) and compile them asynchronously before the first kernel call.
+ * fovea's WebAssembly kernels (compiled from `assembly/` by `npm run build:wasm`), instantiated
+ * into one shared memory that every thread of the pool (pool.ts) instantiates the same module
+ * over. Where the compiled module comes from is the host's business (host-api.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import type { CompiledKernels, Isa } from './host-api.js';
 
 /** The slice of the WebAssembly JS API used here (TypeScript's ES2022 lib does not declare it). */
 export interface WasmMemory {
@@ -17,8 +11,6 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
@@ -34,7 +26,7 @@ export interface KernelExports {
 /** The compiled module, its memory, and the main thread's instance. */
 export interface WasmModule {
   /** 'relaxed-simd' when the build with fused multiply-adds runs here, else 'simd'. */
-  isa: 'simd' | 'relaxed-simd';
+  isa: Isa;
   module: object;
   memory: WasmMemory;
   exports: KernelExports;
@@ -46,53 +38,12 @@ const INITIAL_PAGES = 64;
 const MAXIMUM_PAGES = 65536;
 
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let loaded: WasmModule | undefined;
 
-/**
- * A file the build writes under fovea's package root: `dist/wasm/fovea-kernels.wasm` (SIMD), or
- * with `relaxed` `dist/wasm/fovea-kernels-relaxed.wasm` (SIMD and relaxed SIMD's fused madd).
- */
-export function wasmKernelsPath(relaxed = false): string {
-  // The nearest folder above this module with a package.json: the same from src/ (tsx) and dist/.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'dist', 'wasm', relaxed ? 'fovea-kernels-relaxed.wasm' : 'fovea-kernels.wasm');
-}
-
-/**
- * Whether this engine runs relaxed SIMD: Node 22 does by default; Node 20 behind a V8 flag,
- * which can still be set at run time, before the module is compiled. `FOVEA_RELAXED_SIMD=0`
- * keeps the plain SIMD build (to compare the two).
- */
-function relaxedSimd(bytes: Uint8Array): boolean {
-  if (globalThis.process?.env?.FOVEA_RELAXED_SIMD === '0') return false;
-  if (wasm.validate(bytes)) return true;
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return wasm.validate(bytes);
-}
-
-/** Instantiates the module over `memory` (each pool thread calls this with the shared memory). */
-export function instantiate(module: object, memory: WasmMemory): KernelExports {
-  return new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
-}
-
-/** The kernels, compiled and instantiated on first use. */
-export function wasmModule(): WasmModule {
-  if (loaded) return loaded;
-  const paths = [wasmKernelsPath(true), wasmKernelsPath()];
-  const missing = paths.filter((path) => !existsSync(path));
-  if (missing.length) {
-    throw new Error(
-      `fovea: the WebAssembly kernels are not built (${missing.join(', ')} missing); ` +
-        'run `npm run build:wasm` (npm ci and npm run build also do)',
-    );
-  }
-  const relaxed = readFileSync(paths[0]);
-  const isa = relaxedSimd(relaxed) ? 'relaxed-simd' : 'simd';
-  const module = new wasm.Module(isa === 'simd' ? readFileSync(paths[1]) : relaxed);
+/** The compiled kernels instantiated on this thread over a new shared memory. */
+export function loadKernels({ module, isa }: CompiledKernels): WasmModule {
   const memory = new wasm.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
-  loaded = { isa, module, memory, exports: instantiate(module, memory) };
-  return loaded;
+  const { exports } = new wasm.Instance(module, { env: { memory } });
+  return { isa, module, memory, exports: exports as KernelExports };
 }
 
 /** Grows `memory` (never shrinks it) so that bytes [0, end) exist; returns its buffer. */

@@ -5,46 +5,21 @@
  * A job is a few i32 words (the kind, then sizes and byte addresses) written to the job area.
  * The caller bumps a generation counter and wakes the workers (Atomics.notify); every thread,
  * the caller included, runs `run_job` for its own index, which works out its share from the
- * words alone; the caller then sleeps (Atomics.wait, allowed on Node's main thread) until the
- * others have counted themselves done. Kernels stay synchronous calls, as the interface wants.
+ * words alone; the caller then waits (host.waitWhile) until the others have counted themselves
+ * done. Kernels stay synchronous calls, as the interface wants.
  *
  * The memory above the module's own data is laid out as: control words, the job, one scratch
  * area per thread, then the operands of the current call (`heap`), reused by every call.
  */
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { align, reserve, wasmModule, type WasmModule } from './kernels.js';
+import { host } from './host.js';
+import { checkThreadCount, DONE, FAILED, GENERATION, type CompiledKernels } from './host-api.js';
+import { align, loadKernels, reserve, type WasmModule } from './kernels.js';
 
 /** Bytes of each thread's column buffer for convolutions (a slice of im2col at a time). */
 const COLS_BYTES = 2 << 20;
 /** Words of the job area; the last counts the items threads have claimed (assembly/job.ts). */
 const JOB_WORDS = 64;
 const CLAIMED = JOB_WORDS - 1;
-
-// Control words: the job generation, how many workers have finished it, whether one failed.
-const GENERATION = 0;
-const DONE = 1;
-const FAILED = 2;
-
-/** Each worker: instantiate, then run every new generation's job and count itself done. */
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, thread, threads, control, job, work } = workerData;
-const { exports } = new WebAssembly.Instance(module, { env: { memory } });
-const words = new Int32Array(memory.buffer, control, 4);
-let seen = 0;
-for (;;) {
-  Atomics.wait(words, ${GENERATION}, seen);
-  seen = Atomics.load(words, ${GENERATION});
-  try {
-    exports.run_job(job, thread, threads, work);
-  } catch (e) {
-    Atomics.store(words, ${FAILED}, 1);
-  }
-  Atomics.add(words, ${DONE}, 1);
-  Atomics.notify(words, ${DONE});
-}
-`;
 
 /** A started pool. */
 export interface Pool {
@@ -61,44 +36,25 @@ export interface Pool {
 }
 
 let started: Pool | undefined;
+let starting: Promise<Pool> | undefined;
 
-/** The number of threads: `FOVEA_THREADS` if set, else one per core. */
-export function threadCount(): number {
-  const setting = process.env.FOVEA_THREADS;
-  if (setting === undefined || setting === '') return availableParallelism();
-  const count = Number(setting);
-  if (!Number.isInteger(count) || count < 1 || count > 256) {
-    throw new Error(`fovea: FOVEA_THREADS must be an integer from 1 to 256, got '${setting}'`);
-  }
-  return count;
-}
-
-/** The pool, started on first use with `threadCount()` threads. */
-export function pool(): Pool {
-  if (started) return started;
-  const wasm = wasmModule();
-  const threads = threadCount();
+/** A pool of `threads` over `compiled`, and a promise that settles once every worker listens. */
+function createPool(compiled: CompiledKernels, threads: number): [Pool, Promise<unknown>] {
+  const wasm = loadKernels(compiled);
   const control = align(wasm.exports.heap_base());
   const job = control + 64;
   const workBytes = align(wasm.exports.f32_gemm_workspace_bytes() + COLS_BYTES);
   const work = align(job + JOB_WORDS * 4);
   const heap = work + threads * workBytes;
   reserve(wasm.memory, heap);
+  const { module, memory } = wasm;
+  const listening = [];
   for (let thread = 1; thread < threads; thread++) {
-    const workerData = {
-      module: wasm.module,
-      memory: wasm.memory,
-      thread,
-      threads,
-      control,
-      job,
-      work: work + thread * workBytes,
-    };
-    // Unreferenced: an idle pool never keeps the process alive.
-    new Worker(WORKER_SOURCE, { eval: true, workerData }).unref();
+    const data = { module, memory, thread, threads, control, job, work: work + thread * workBytes };
+    listening.push(host.startWorker(data));
   }
   const words = new Int32Array(wasm.memory.buffer, control, 4);
-  started = {
+  const pool: Pool = {
     threads,
     colsBytes: COLS_BYTES,
     wasm,
@@ -116,7 +72,7 @@ export function pool(): Pool {
       Atomics.notify(words, GENERATION);
       wasm.exports.run_job(job, 0, threads, work);
       for (let done = Atomics.load(words, DONE); done < threads - 1;) {
-        Atomics.wait(words, DONE, done);
+        host.waitWhile(words, DONE, done);
         done = Atomics.load(words, DONE);
       }
       if (Atomics.exchange(words, FAILED, 0) !== 0) {
@@ -124,5 +80,47 @@ export function pool(): Pool {
       }
     },
   };
+  return [pool, Promise.all(listening)];
+}
+
+/**
+ * The pool, started on first use with `host.threadCount()` threads. Only a host that compiles
+ * synchronously and whose workers start without the caller yielding (Node) can do that here;
+ * elsewhere (browsers) `startPool` must have settled first, and this says so.
+ */
+export function pool(): Pool {
+  if (started) return started;
+  if (starting) {
+    throw new Error(
+      'fovea: the WebAssembly backend is still starting; `await ready()` before the first op',
+    );
+  }
+  [started] = createPool(host.compile(), host.threadCount());
   return started;
+}
+
+/**
+ * Starts the pool without blocking (compiling asynchronously, waiting for every worker to
+ * listen), with `threads` threads or the host's default; the same promise on every call.
+ */
+export async function startPool(threads?: number): Promise<Pool> {
+  if (threads !== undefined) checkThreadCount(threads, "ready()'s threads");
+  starting ??= started
+    ? Promise.resolve(started)
+    : (async () => {
+        const compiled = await host.compileAsync();
+        const [created, listening] = createPool(compiled, threads ?? host.threadCount());
+        await listening;
+        return (started = created);
+      })().catch((error: unknown) => {
+        starting = undefined; // a failed start may be tried again, e.g. with fewer threads
+        throw error;
+      });
+  const running = await starting;
+  if (threads !== undefined && threads !== running.threads) {
+    throw new Error(
+      `fovea: the WebAssembly backend already runs ${running.threads} threads, not ${threads}`,
+    );
+  }
+  return running;
 }
