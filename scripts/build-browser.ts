@@ -5,7 +5,7 @@
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,6 +16,12 @@ const browserHost: Plugin = {
     build.onResolve({ filter: /^\.\/host\.js$/ }, ({ resolveDir }) => ({
       path: join(resolveDir, 'host.browser.ts'),
     }));
+    // Code written against fovea's Node entry (the benchmark's runner) gets the browser entry.
+    build.onResolve({ filter: /\/src\/index\.js$/ }, ({ path, resolveDir }) =>
+      resolve(resolveDir, path) === join(root, 'src', 'index.js')
+        ? { path: join(root, 'src', 'browser.ts') }
+        : undefined,
+    );
     build.onResolve({ filter: /^fovea:kernel-bytes$/ }, () => ({
       path: 'kernel-bytes',
       namespace: 'fovea',

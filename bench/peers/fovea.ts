@@ -18,7 +18,7 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import type { Runner } from '../harness.js';
-import { TRAIN_BATCHES, type Inputs, type Operand } from '../inputs.js';
+import type { Inputs, Operand } from '../inputs.js';
 import type { Peer } from '../peer.js';
 import { fuseConvRelu, type CnnSpec, type FusedLayerSpec, type Workload } from '../workload.js';
 
@@ -58,7 +58,8 @@ function batches(operand: Operand, batch: number): Tensor[] {
   );
 }
 
-function runner(workload: Workload, inputs: Inputs): Runner {
+/** `workload` on `inputs` through fovea's public API (also what the Chromium peer's page runs). */
+export function runner(workload: Workload, inputs: Inputs): Runner {
   const task = workload.task;
   switch (task.kind) {
     case 'sgemm': {
@@ -78,7 +79,7 @@ function runner(workload: Workload, inputs: Inputs): Runner {
       let step = 0;
       return {
         run() {
-          const i = step++ % TRAIN_BATCHES;
+          const i = step++ % images.length;
           optimizer.zeroGrad();
           crossEntropy(model.forward(images[i]), labels[i]).backward();
           optimizer.step();
