@@ -33,26 +33,29 @@ export type LayerSpec =
   | { type: 'flatten' }
   | { type: 'linear'; inFeatures: number; outFeatures: number };
 
-/** A layer as a library with fused conv + bias + ReLU builds it (Keras's `activation='relu'`). */
+/** The layers that may carry the ReLU after them (Keras's `activation='relu'`). */
+type ActivatedSpec = Extract<LayerSpec, { type: 'conv2d' | 'linear' }>;
+
+/** A layer as a library with fused bias + ReLU builds it (Keras's `activation='relu'`). */
 export type FusedLayerSpec =
-  | Exclude<LayerSpec, { type: 'conv2d' }>
-  | (Extract<LayerSpec, { type: 'conv2d' }> & { relu: boolean });
+  Exclude<LayerSpec, ActivatedSpec> | (ActivatedSpec & { relu: boolean });
 
 /**
- * The layers with every conv2d → relu pair as one conv2d with `relu` set, as the Keras model is
- * written (`Conv2D(32, 3, activation='relu')`); for the peers whose conv takes an activation.
+ * The layers with every conv2d → relu and linear → relu pair as one layer with `relu` set, as the
+ * Keras model is written (`Conv2D(32, 3, activation='relu')`, `Dense(128, activation='relu')`);
+ * for the peers whose convs and products take an activation.
  */
-export function fuseConvRelu(layers: readonly LayerSpec[]): FusedLayerSpec[] {
+export function fuseRelu(layers: readonly LayerSpec[]): FusedLayerSpec[] {
   const fused: FusedLayerSpec[] = [];
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
-    if (layer.type !== 'conv2d') {
+    if (layer.type !== 'conv2d' && layer.type !== 'linear') {
       fused.push(layer);
       continue;
     }
     const relu = layers[i + 1]?.type === 'relu';
     fused.push({ ...layer, relu });
-    if (relu) i++; // the relu is now part of the conv
+    if (relu) i++; // the relu is now part of the layer
   }
   return fused;
 }

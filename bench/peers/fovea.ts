@@ -20,7 +20,7 @@ import {
 import type { Runner } from '../harness.js';
 import type { Inputs, Operand } from '../inputs.js';
 import type { Peer } from '../peer.js';
-import { fuseConvRelu, type CnnSpec, type FusedLayerSpec, type Workload } from '../workload.js';
+import { fuseRelu, type CnnSpec, type FusedLayerSpec, type Workload } from '../workload.js';
 
 const toTensor = ({ data, shape }: Operand): Tensor => tensor(data, { shape });
 
@@ -38,13 +38,15 @@ function layer(spec: FusedLayerSpec): Module {
       return new Dropout(spec.p);
     case 'flatten':
       return new Flatten();
-    case 'linear':
-      return new Linear(spec.inFeatures, spec.outFeatures);
+    case 'linear': {
+      const activation = spec.relu ? 'relu' : undefined;
+      return new Linear(spec.inFeatures, spec.outFeatures, { activation });
+    }
   }
 }
 
-/** The CNN as a Keras user writes it in fovea: a conv and its ReLU as one `Conv2d`. */
-const cnn = (spec: CnnSpec): Sequential => new Sequential(...fuseConvRelu(spec.layers).map(layer));
+/** The CNN as a Keras user writes it in fovea: a conv or linear and its ReLU as one layer. */
+const cnn = (spec: CnnSpec): Sequential => new Sequential(...fuseRelu(spec.layers).map(layer));
 
 /** The batches of `images` (and `labels`), `batch` samples each, as tensors. */
 function batches(operand: Operand, batch: number): Tensor[] {

@@ -7,7 +7,7 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import type { Runner } from '../harness.js';
 import { TRAIN_BATCHES, type Inputs, type Operand } from '../inputs.js';
 import type { NotApplicable, Peer } from '../peer.js';
-import { fuseConvRelu, type CnnSpec, type ConvTask, type Workload } from '../workload.js';
+import { fuseRelu, type CnnSpec, type ConvTask, type Workload } from '../workload.js';
 
 type TfModule = typeof Tf;
 type Layer = (x: Tf.Tensor, training: boolean) => Tf.Tensor;
@@ -30,7 +30,7 @@ function cnn(tf: TfModule, spec: CnnSpec): { forward: Layer; variables: Tf.Varia
     variables.push(weight, bias);
     return [weight, bias];
   };
-  const layers = fuseConvRelu(spec.layers).map((layer): Layer => {
+  const layers = fuseRelu(spec.layers).map((layer): Layer => {
     switch (layer.type) {
       case 'conv2d': {
         const { kernel, inChannels, outChannels, relu } = layer;
@@ -59,7 +59,14 @@ function cnn(tf: TfModule, spec: CnnSpec): { forward: Layer; variables: Tf.Varia
         return (x) => tf.reshape(x, [x.shape[0], -1]);
       case 'linear': {
         const [w, b] = weightAndBias([layer.inFeatures, layer.outFeatures], layer.inFeatures);
-        return (x) => tf.add(tf.matMul(x as Tf.Tensor2D, w as Tf.Tensor2D), b);
+        // tfjs's fused product: bias and ReLU in the matmul kernel, as tf.layers.dense runs them.
+        return (x) =>
+          tf.fused.matMul({
+            a: x as Tf.Tensor2D,
+            b: w as Tf.Tensor2D,
+            bias: b,
+            activation: layer.relu ? 'relu' : 'linear',
+          });
       }
     }
   });

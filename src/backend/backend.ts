@@ -246,6 +246,13 @@ export interface MatmulArgs {
   transB: boolean;
   /** Add into out instead of overwriting it (several batch entries may then share one out). */
   accumulate: boolean;
+  /**
+   * Added to every row of each product (n values, one per column), as linear's bias; then
+   * `activation` (a clamp, as a conv's). Both are applied as each block of out is written, and
+   * neither goes with `accumulate`.
+   */
+  bias?: TypedArray;
+  activation?: FusedActivation;
 }
 
 /**

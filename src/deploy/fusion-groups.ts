@@ -65,9 +65,9 @@ export function isFoldableLayer(m: Module): m is FoldableLayer {
   return LAYERS.some((cls) => m instanceof cls);
 }
 
-/** Whether a conv applies its own activation (its `activation` option): nothing fuses after it. */
+/** Whether a layer applies its own activation (its `activation` option): nothing fuses after it. */
 export function hasOwnActivation(layer: FoldableLayer): boolean {
-  return !(layer instanceof Linear) && layer.activation !== null;
+  return layer.activation !== null;
 }
 
 /** Whether `m` is ReLU or ReLU6. */
@@ -122,7 +122,7 @@ function namedGroup(model: Module, names: readonly string[], op: string): Fusion
   if (!ok) {
     throw new FoveaError(
       op,
-      `group [${names.join(', ')}] is ${modules.map((m) => m.constructor.name).join(' → ')}; expected siblings conv/linear → batch norm of the same dims, conv/linear → ReLU/ReLU6, or all three (the conv without an activation option of its own)`,
+      `group [${names.join(', ')}] is ${modules.map((m) => m.constructor.name).join(' → ')}; expected siblings conv/linear → batch norm of the same dims, conv/linear → ReLU/ReLU6, or all three (the layer without an activation option of its own)`,
     );
   }
   const [layer, second, third] = names;

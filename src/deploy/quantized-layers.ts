@@ -52,7 +52,6 @@ export function unitParts(unit: QuantizableUnit): {
   layer: QuantizableConv | Linear;
   activation: FusedActivationKind;
 } {
-  if (unit instanceof Linear) return { layer: unit, activation: 'none' };
   if (!(unit instanceof FusedLayer)) return { layer: unit, activation: unit.activation ?? 'none' };
   return {
     layer: unit.layer as QuantizableConv | Linear,

@@ -190,15 +190,18 @@ const localResponseNorm: ExportRule = (ctx) => {
   });
 };
 
-/** F.linear: Gemm for a 2-D input, else MatMul with the transposed weight (plus the bias). */
+/**
+ * F.linear: Gemm for a 2-D input, else MatMul with the transposed weight (plus the bias); then
+ * its fused activation, if any (Relu or Clip).
+ */
 const linear: ExportRule = (ctx) => {
   const g = ctx.graph;
   if (inputTensor(ctx, 0).ndim === 2) {
-    return g.op('Gemm', withBias(ctx, [ctx.input(0), ctx.input(1)]), { transB: 1 });
+    return activated(ctx, g.op('Gemm', withBias(ctx, [ctx.input(0), ctx.input(1)]), { transB: 1 }));
   }
   const weightT = g.op('Transpose', [ctx.input(1)], { perm: [1, 0] });
   const product = g.op('MatMul', [ctx.input(0), weightT]);
-  return ctx.has(2) ? g.op('Add', [product, ctx.input(2)]) : product;
+  return activated(ctx, ctx.has(2) ? g.op('Add', [product, ctx.input(2)]) : product);
 };
 
 /** Resize's mode attributes for each interpolate mode, matching PyTorch's sampling positions. */

@@ -10,6 +10,7 @@ import { pad } from './pad.js';
 import { reshape } from './reshape.js';
 import { checkFloat, empty, tuple } from './util.js';
 import { traced } from './trace.js';
+import { checkActivation } from './fused-activation.js';
 
 // ─── Geometry, shared by conv, conv transpose, unfold and fold ──────────────────────────────────
 
@@ -250,15 +251,6 @@ export function checkBias(
     bias.dtype === x.dtype,
     op,
     () => `bias is ${bias.dtype} but input is ${x.dtype}; convert one with .to('float32')`,
-  );
-}
-
-/** Checks a conv's `activation` option: 'relu', 'relu6' or none. */
-export function checkActivation(op: string, activation: FusedActivation | null | undefined): void {
-  check(
-    activation == null || activation === 'relu' || activation === 'relu6',
-    op,
-    () => `activation must be 'relu' or 'relu6' (or left out), got '${activation}'`,
   );
 }
 

@@ -1,4 +1,5 @@
 import { promoteTypes } from '../backend/dtype.js';
+import type { FusedActivation } from '../backend/fused-activation.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
@@ -8,14 +9,27 @@ import { cast } from './cast.js';
 import { expand } from './permute.js';
 import { reshape, squeeze } from './reshape.js';
 import { sumTo } from './sum-to.js';
+import { activationGate } from './fused-activation.js';
 import { checkFloat, empty } from './util.js';
 import { traced } from './trace.js';
+
+/** What the kernel applies to the product as it writes it: a bias per column, then an activation. */
+interface Epilogue {
+  bias?: Tensor | null;
+  activation?: FusedActivation;
+}
 
 /**
  * The product of the last two dims, reading transposed operands in place: a is [..., m, k]
  * ([..., k, m] if transA), b is [..., k, n] ([..., n, k] if transB); batch dims broadcast.
  */
-function batchedProduct(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+function batchedProduct(
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+  { bias, activation }: Epilogue = {},
+): Tensor {
   const last2 = (t: Tensor, trans: boolean) => {
     const [r, c] = [t.shape[t.ndim - 2], t.shape[t.ndim - 1]];
     return trans ? [c, r] : [r, c];
@@ -49,6 +63,8 @@ function batchedProduct(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
     transA,
     transB,
     accumulate: false,
+    bias: bias?.data,
+    activation,
   });
   return out;
 }
@@ -63,15 +79,26 @@ function product(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
- * x·wᵀ for x [m, k] and w [n, k] → [m, n], reading w in place rather than copying its transpose:
- * linear's product. Differentiable (dx = g·w, dw = gᵀ·x, both without copies); not traced.
+ * linear's product: x·wᵀ for x [m, k] and w [n, k] → [m, n], reading w in place rather than
+ * copying its transpose, with the bias [n] added to each row and the activation applied as the
+ * kernel writes the result. Differentiable: with g' the gradient through the activation,
+ * dx = g'·w, dw = g'ᵀ·x (both without copies), dbias = g' summed over rows. Not traced.
  */
-export function matmulTransposed(x: Tensor, w: Tensor): Tensor {
-  const out = batchedProduct(x, w, false, true);
-  return record('linear', out, [x, w], (g) => [
-    x.requiresGrad ? batchedProduct(g, w, false, false) : null,
-    w.requiresGrad ? batchedProduct(g, x, true, false) : null,
-  ]);
+export function linearProduct(
+  x: Tensor,
+  w: Tensor,
+  bias?: Tensor | null,
+  activation?: FusedActivation,
+): Tensor {
+  const y = batchedProduct(x, w, false, true, { bias, activation });
+  return record('linear', y, bias ? [x, w, bias] : [x, w], (g) => {
+    const gated = activation ? activationGate(g, y, activation) : g;
+    return [
+      x.requiresGrad ? batchedProduct(gated, w, false, false) : null,
+      w.requiresGrad ? batchedProduct(gated, x, true, false) : null,
+      bias?.requiresGrad ? sumTo(gated, bias.shape) : null,
+    ];
+  });
 }
 
 /**

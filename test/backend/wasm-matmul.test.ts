@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { seeded } from '../helpers/seeded.js';
 import type { MatmulArgs, MatmulOperand } from '../../src/backend/backend.js';
 import type { TypedArray } from '../../src/backend/dtype.js';
+import type { FusedActivation } from '../../src/backend/fused-activation.js';
 import { matmul } from '../../src/backend/reference/matmul.js';
 import { threadCount, wasmMatmul } from '../../src/backend/wasm/index.js';
 
@@ -22,6 +23,9 @@ interface Case {
   strideB?: number;
   strideOut?: number;
   offset?: number;
+  /** A bias per column of out, and an activation, applied after the product. */
+  bias?: boolean;
+  activation?: FusedActivation;
 }
 
 /**
@@ -33,7 +37,8 @@ interface Case {
  * k additions, and the out value added when accumulating), γ_j ≈ j·u, with u = 2⁻²⁴. The
  * reference sums in float64 and rounds each stored result once (u·Σ|a||b| more). Where s batch
  * entries add into one out element, the bound is s times that. Σ|a||b| is computed per element by
- * running the reference on |a|, |b| and |out| in float64.
+ * running the reference on |a|, |b| and |out| in float64. A bias adds its |value| to the bound
+ * and one rounding; the clamp of an activation never widens an error.
  */
 function check(c: Case, seed: number): void {
   const { m, n, k } = c;
@@ -55,6 +60,7 @@ function check(c: Case, seed: number): void {
   const a = fill(span(sA, m * k));
   const b = fill(span(sB, k * n));
   const out0 = fill(span(sOut, m * n));
+  const bias = c.bias ? fill(n) : undefined;
   const args = (x: TypedArray, y: TypedArray, out: TypedArray): MatmulArgs => {
     const operand = (data: TypedArray, batchStride: number): MatmulOperand => ({
       data,
@@ -72,6 +78,8 @@ function check(c: Case, seed: number): void {
       transA,
       transB,
       accumulate,
+      bias,
+      activation: c.activation,
     };
   };
   const got = out0.slice();
@@ -80,7 +88,7 @@ function check(c: Case, seed: number): void {
   matmul(args(a, b, want));
   const abs = (x: Float32Array) => Float64Array.from(x, Math.abs);
   const bound = abs(out0);
-  matmul(args(abs(a), abs(b), bound));
+  matmul({ ...args(abs(a), abs(b), bound), bias: bias && abs(bias), activation: undefined });
 
   // How many batch entries write each out element (gaps: none, overlaps: several).
   const writers = new Int32Array(out0.length);
@@ -94,7 +102,7 @@ function check(c: Case, seed: number): void {
       continue;
     }
     const share = accumulate ? writers[i] : 1;
-    const tolerance = (share * (k + 3) + 1) * U * bound[i];
+    const tolerance = (share * (k + 3) + 2) * U * bound[i];
     const error = Math.abs(got[i] - want[i]);
     if (!(error <= tolerance)) {
       assert.fail(
@@ -179,6 +187,27 @@ describe(`wasmMatmul on ${threadCount()} threads against the reference kernel`, 
       // Overlapping outputs (stride < m·n), accumulated in batch order as the reference does.
       check({ batch: 3, m: 4, n: 5, k: 6, strideOut: 7, accumulate: true, ...t }, seed++);
       check({ batch: 3, m: 4, n: 5, k: 6, strideOut: 7, ...t }, seed++);
+    }
+  });
+
+  it('adds the bias per column and clamps as each band is finished, in every split', () => {
+    let seed = 450;
+    const activations = [undefined, 'relu', 'relu6'] as const;
+    const shapes = [
+      { m: 1, n: 1, k: 1 },
+      { m: 5, n: 13, k: 7 },
+      // Big enough to split: by columns (n ≥ m), by rows, by batch entries, one taller product.
+      { m: 97, n: 101, k: 300 },
+      { m: 193, n: 23, k: 513 },
+      { batch: 4, m: 40, n: 50, k: 300 },
+      { batch: 3, m: 64, n: 30, k: 300, strideB: 0 },
+    ];
+    for (const shape of shapes) {
+      for (const activation of activations) {
+        const [transA, transB] = transposes[seed % 4];
+        check({ ...shape, transA, transB, bias: true, activation }, seed++);
+        check({ ...shape, transA, transB, activation: activation ?? 'relu' }, seed++);
+      }
     }
   });
 

@@ -126,6 +126,11 @@ describe('quantized layers against float', () => {
     ],
     ['Linear + ReLU', () => new Sequential(new Linear(20, 7), new ReLU()), [5, 20]],
     [
+      "Linear with activation: 'relu6'",
+      () => new Sequential(new Linear(20, 7, { activation: 'relu6' })),
+      [5, 20],
+    ],
+    [
       "Conv2d with activation: 'relu6'",
       () => new Sequential(new Conv2d(3, 5, 3, { padding: 1, activation: 'relu6' })),
       [2, 3, 7, 7],

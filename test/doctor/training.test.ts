@@ -87,6 +87,19 @@ describe('doctor: checks that run the model on data', () => {
     assert.equal(f.evidence['2'], 1);
   });
 
+  it("dead units of a Linear with activation: 'relu', named by the layer", () => {
+    manualSeed(0);
+    const model = plainCnn(4, () => new ReLU());
+    const head = new Linear(8, 16, { activation: 'relu' });
+    model.set(model.length - 1, head);
+    model.append(new Linear(16, 10));
+    head.bias!.data.fill(-100);
+    const f = finding(run(model), 'dead-relus');
+    const name = String(model.length - 2);
+    assert.deepEqual(Object.keys(f.evidence), [name]);
+    assert.equal(f.evidence[name], 1);
+  });
+
   it('a plain ReLU CNN of the same shape is healthy', () => {
     manualSeed(0);
     assert.deepEqual(ids(run(plainCnn(6, () => new ReLU()))), []);

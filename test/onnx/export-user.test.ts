@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  Flatten,
+  ReLU,
   adaptiveAvgPool2d,
   Upsample,
   Softsign,
@@ -199,12 +201,19 @@ function activations(): Module {
   );
 }
 
-/** Convs with the activation option (Relu, Clip after the Conv) and a FusedLayer from fuse(). */
+/**
+ * Convs and Linears with the activation option (Relu, Clip after the Conv or Gemm) and
+ * FusedLayers from fuse().
+ */
 function fusedActivations(): Module {
   return new Sequential(
     new Conv2d(3, 4, 3, { padding: 1, activation: 'relu' }),
     new Conv2d(4, 4, 3, { groups: 2, activation: 'relu6' }),
     new FusedLayer(new Conv2d(4, 3, 1), new ReLU6()),
+    new Flatten(),
+    new Linear(3 * 5 * 5, 16, { activation: 'relu6' }),
+    new FusedLayer(new Linear(16, 8), new ReLU()),
+    new Linear(8, 5, { activation: 'relu' }),
   );
 }
 
@@ -241,7 +250,11 @@ const userModels: [string, () => Module, number[]][] = [
     activations,
     [3, 5, 5],
   ],
-  ['convs with fused ReLU and ReLU6 (activation option, FusedLayer)', fusedActivations, [3, 7, 7]],
+  [
+    'convs and linears with fused ReLU and ReLU6 (activation option, FusedLayer)',
+    fusedActivations,
+    [3, 7, 7],
+  ],
 ];
 
 describe('exportOnnx: user models with custom forward', () => {

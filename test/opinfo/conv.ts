@@ -453,15 +453,39 @@ export const convOps: OpInfo[] = [
   {
     name: 'linear',
     samples: () => [
-      { label: '2-D input', inputs: [r([3, 5]), r([4, 5]), r([4])], call: F.linear },
+      {
+        label: '2-D input',
+        inputs: [r([3, 5]), r([4, 5]), r([4])],
+        call: (x, w, b) => F.linear(x, w, b),
+      },
       {
         label: '3-D input, no bias',
         inputs: [r([2, 3, 5]), r([4, 5])],
         call: (x, w) => F.linear(x, w),
       },
-      { label: '1-D input', inputs: [r([5]), r([3, 5]), r([3])], call: F.linear },
+      {
+        label: '1-D input',
+        inputs: [r([5]), r([3, 5]), r([3])],
+        call: (x, w, b) => F.linear(x, w, b),
+      },
+      {
+        label: 'fused relu',
+        inputs: [r([6, 5]), r([4, 5]), r([4])],
+        call: (x, w, b) => F.linear(x, w, b, { activation: 'relu' }),
+      },
+      {
+        // Inputs scaled so that some outputs pass 6 and the upper bound's gate is exercised too.
+        label: 'fused relu6, 3-D input, no bias',
+        inputs: [r([2, 3, 5]), r([4, 5])],
+        call: (x, w) => F.linear(F.mul(x, 4), w, null, { activation: 'relu6' }),
+      },
     ],
     errors: () => [
+      {
+        label: 'an activation that does not fuse',
+        call: () => F.linear(r([2, 5]), r([3, 5]), null, { activation: 'gelu' as 'relu' }),
+        message: /^linear: activation must be 'relu' or 'relu6' \(or left out\), got 'gelu'$/,
+      },
       {
         label: 'in_features differ',
         call: () => F.linear(r([2, 7]), r([3, 5])),

@@ -1,5 +1,6 @@
 import type { MatmulArgs, MatmulOperand } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
+import { clampBounds, type FusedActivation } from '../fused-activation.js';
 
 /** Output tiles are TILE×TILE: sixteen accumulators that the engine keeps in registers. */
 const TILE = 4;
@@ -7,7 +8,8 @@ const TILE = 4;
 /**
  * Batched matrix product. Transposed operands are first packed into row-major scratch panels;
  * the product then runs in 4×4 output tiles accumulated in double precision (float32 results are
- * rounded once), each element of a and b loaded once per tile row/column.
+ * rounded once), each element of a and b loaded once per tile row/column. The bias and activation
+ * then apply to the rounded product, as separate add and relu ops would.
  */
 export function matmul({
   batch,
@@ -20,6 +22,8 @@ export function matmul({
   transA,
   transB,
   accumulate,
+  bias,
+  activation,
 }: MatmulArgs): void {
   const panelA = transA ? new Float64Array(m * k) : null;
   const panelB = transB ? new Float64Array(k * n) : null;
@@ -40,6 +44,25 @@ export function matmul({
         else edgeTile(ad, A + i * k, k, bd, B + j, n, out.data, o, rows, cols, accumulate);
       }
     }
+    if (bias || activation) finish(out.data, O, m, n, bias, activation);
+  }
+}
+
+/** out[r, c] = clamp(out[r, c] + bias[c]) for the m×n matrix at `at`: linear's bias and activation. */
+function finish(
+  out: TypedArray,
+  at: number,
+  m: number,
+  n: number,
+  bias: TypedArray | undefined,
+  activation: FusedActivation | undefined,
+): void {
+  const [lo, hi] = clampBounds(activation);
+  for (let r = 0; r < m; r++) {
+    const row = at + r * n;
+    // Rounded to out's type before the clamp, as the bias add's own output would be.
+    if (bias) for (let c = 0; c < n; c++) out[row + c] += bias[c];
+    for (let c = 0; c < n; c++) out[row + c] = Math.min(Math.max(out[row + c], lo), hi);
   }
 }
 

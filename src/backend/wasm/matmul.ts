@@ -1,7 +1,8 @@
 import type { MatmulArgs, MatmulOperand } from '../backend.js';
+import { clampBounds } from '../fused-activation.js';
 import { matmul } from '../reference/matmul.js';
 import { Operands } from './operands.js';
-import { JOB, PARALLEL_FLOPS } from './jobs.js';
+import { f32Word, JOB, PARALLEL_FLOPS } from './jobs.js';
 import { pool } from './pool.js';
 
 const TRANS_A = 1;
@@ -24,11 +25,12 @@ const ACCUMULATE = 4;
  *   transA: false, transB: false, accumulate: false }); // out = [7, 10, 15, 22]
  */
 export function wasmMatmul(args: MatmulArgs): void {
-  const { batch, m, n, k, a, b, out } = args;
+  const { batch, m, n, k, a, b, out, bias } = args;
   if (
     !(a.data instanceof Float32Array) ||
     !(b.data instanceof Float32Array) ||
-    !(out.data instanceof Float32Array)
+    !(out.data instanceof Float32Array) ||
+    (bias && !(bias instanceof Float32Array))
   ) {
     matmul(args);
     return;
@@ -43,14 +45,19 @@ export function wasmMatmul(args: MatmulArgs): void {
   const aAt = room.room(inA.elements);
   const bAt = room.room(inB.elements);
   const cAt = room.room(outC.elements);
+  const biasAt = bias ? room.room(n) : 0;
   const heap = new Float32Array(room.buffer());
   inA.copyIn(a.data, heap, aAt / 4);
   inB.copyIn(b.data, heap, bAt / 4);
+  if (bias) heap.set(bias.subarray(0, n), biasAt / 4);
   if (args.accumulate) outC.copyIn(out.data, heap, cAt / 4);
   const flags =
     (args.transA ? TRANS_A : 0) | (args.transB ? TRANS_B : 0) | (args.accumulate ? ACCUMULATE : 0);
   threads.run(
-    [JOB.matmul, batch, m, n, k, aAt, inA.stride, bAt, inB.stride, cAt, outC.stride, flags],
+    [
+      ...[JOB.matmul, batch, m, n, k, aAt, inA.stride, bAt, inB.stride, cAt, outC.stride, flags],
+      ...[biasAt, ...clampBounds(args.activation).map(f32Word)],
+    ],
     // Entries whose outputs overlap (0 < stride < m·n) must run in order, on one thread.
     2 * batch * m * n * k >= PARALLEL_FLOPS &&
       !(batch > 1 && outC.stride > 0 && outC.stride < m * n),

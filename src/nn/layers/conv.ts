@@ -2,8 +2,8 @@ import { uniform } from '../../tensor/create.js';
 import { check, fmt } from '../../tensor/errors.js';
 import type { FusedActivation } from '../../backend/fused-activation.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { checkActivation } from '../../ops/fused-activation.js';
 import {
-  checkActivation,
   conv1d,
   conv2d,
   conv3d,
