@@ -25,7 +25,7 @@ export interface BenchOptions {
 export const USAGE = `npm run bench -- [options]
   --only NAMES      comma-separated name fragments of the workloads to run (default: all)
   --peers NAMES     comma-separated peers besides fovea: tfjs-cpu, tfjs-wasm, onnxruntime,
-                    pytorch, chromium (fovea's browser build) (default: all)
+                    pytorch, chromium, firefox (fovea's browser build) (default: all)
   --runs N          timed runs per measurement (default 5; 3 with --quick)
   --warmup N        warm-up runs per measurement (default 2; 1 with --quick)
   --cap SECONDS     time one peer may spend on one workload (default 60; 10 with --quick)

@@ -1,6 +1,6 @@
 /** Every peer the benchmark knows, by name, in the order of the table's columns. */
 import type { PeerLoader } from '../peer.js';
-import { loadChromiumPeer } from './chromium.js';
+import { loadBrowserPeer } from './browser.js';
 import { loadFoveaPeer } from './fovea.js';
 import { loadOnnxRuntimePeer } from './onnxruntime.js';
 import { loadPyTorchPeer } from './pytorch.js';
@@ -16,5 +16,6 @@ export const PEER_LOADERS: Record<string, PeerLoader> = {
   'tfjs-wasm': () => loadTfjsPeer('wasm'),
   onnxruntime: loadOnnxRuntimePeer,
   pytorch: loadPyTorchPeer,
-  chromium: loadChromiumPeer,
+  chromium: () => loadBrowserPeer('chromium'),
+  firefox: () => loadBrowserPeer('firefox'),
 };

@@ -44,7 +44,7 @@ describe('bench harness', () => {
     assert.equal(typeof report.backend, 'string');
     assert.deepEqual(
       report.peers.map((p) => p.name),
-      ['fovea', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime', 'pytorch', 'chromium'],
+      ['fovea', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime', 'pytorch', 'chromium', 'firefox'],
     );
     for (const peer of report.peers) assert.ok(peer.label ?? peer.unavailable, peer.name);
 

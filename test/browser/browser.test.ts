@@ -1,26 +1,27 @@
 /**
- * The browser bundle in headless Chromium (Debian's `chromium`; CI installs it): the wasm backend
- * on Web Workers in a cross-origin isolated page, from the page's main thread (a spinning caller)
- * and from a module worker (a blocking one), on the calling thread alone in a page without
- * isolation, and its errors before `ready()`. Each run's numbers are checked against the same
- * scenario on Node's reference backend.
+ * The browser bundle in headless Chromium and Firefox (Debian's `chromium` and `firefox-esr`; CI
+ * installs them; scripts/browsers.ts): the wasm backend on Web Workers in a cross-origin isolated
+ * page, from the page's main thread (a spinning caller) and from a module worker (a blocking
+ * one), on the calling thread alone in a page without isolation, and its errors before
+ * `ready()`. Each run's numbers are checked against the same scenario on Node's reference backend.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'puppeteer-core';
 import { bundleBrowser } from '../../scripts/build-browser.js';
+import { launchBrowser, missingBrowser, type BrowserName } from '../../scripts/browsers.js';
 import * as fovea from '../../src/index.js';
 import type { PageRun, WorkerRun } from './page.js';
 import { scenario, type ScenarioResult } from './scenario.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(chromiumPath)
-  ? false
-  : `no Chromium at ${chromiumPath} (set CHROMIUM_PATH)`;
+/** Each browser, and the kernels' build it should run (relaxed SIMD where the engine has it). */
+const browsers: [BrowserName, string][] = [
+  ['chromium', 'relaxed-simd'],
+  ['firefox', 'relaxed-simd'],
+];
 
 /** Serves the bundle, the scenario and a blank page, with the isolation headers under /isolated/. */
 async function serve(): Promise<Server> {
@@ -79,68 +80,73 @@ function assertMatches(result: ScenarioResult, oracle: ScenarioResult): void {
   assert.ok(result.losses[2] < result.losses[0], `the loss falls: ${result.losses.join(', ')}`);
 }
 
-// A caller spinning for a worker that never answers hangs the page: fail in time instead.
-describe('the browser bundle in headless Chromium', { skip, timeout: 120_000 }, () => {
-  let server: Server;
-  let browser: Browser;
-  let origin: string;
-  let oracle: ScenarioResult;
+for (const [name, isa] of browsers) {
+  // A caller spinning for a worker that never answers hangs the page: fail in time instead.
+  describe(
+    `the browser bundle in headless ${name}`,
+    { skip: missingBrowser(name) ?? false, timeout: 120_000 },
+    () => {
+      let server: Server;
+      let browser: Browser;
+      let origin: string;
+      let oracle: ScenarioResult;
 
-  before(async () => {
-    server = await serve();
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-    oracle = expected();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+      before(async () => {
+        server = await serve();
+        origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        browser = await launchBrowser(name);
+        oracle = expected();
+      });
+      after(async () => {
+        await browser?.close();
+        server?.close();
+      });
 
-  /** Evaluates `call` (an expression over `page`, the module page.ts) in a fresh page of `area`. */
-  async function inPage<T>(area: 'isolated' | 'plain', call: string): Promise<T> {
-    const page = await browser.newPage();
-    page.on('console', (m) => console.log('PAGE', m.text()));
-    try {
-      await page.goto(`${origin}/${area}/index.html`);
-      return await page.evaluate(`import('./page.js').then((page) => ${call})`);
-    } finally {
-      await page.close();
-    }
-  }
+      /** Evaluates `call` (an expression over `page`, the module page.ts) in a fresh page of `area`. */
+      async function inPage<T>(area: 'isolated' | 'plain', call: string): Promise<T> {
+        const page = await browser.newPage();
+        try {
+          await page.goto(`${origin}/${area}/index.html`);
+          return (await page.evaluate(`import('./page.js').then((page) => ${call})`)) as T;
+        } finally {
+          await page.close();
+        }
+      }
 
-  it('trains on Web Workers from the main thread of an isolated page', async () => {
-    const run = await inPage<PageRun>('isolated', 'page.onMainThread(2)');
-    assert.equal(run.isolated, true);
-    assert.deepEqual(run.info, { isa: 'relaxed-simd', threads: 2 });
-    assertMatches(run.result, oracle);
-  });
+      it('trains on Web Workers from the main thread of an isolated page', async () => {
+        const run = await inPage<PageRun>('isolated', 'page.onMainThread(2)');
+        assert.equal(run.isolated, true);
+        assert.deepEqual(run.info, { isa, threads: 2 });
+        assertMatches(run.result, oracle);
+      });
 
-  it('starts one thread per core by default in an isolated page', async () => {
-    const run = await inPage<PageRun>('isolated', 'page.onMainThread()');
-    assert.equal(run.info.threads, run.cores);
-    assertMatches(run.result, oracle);
-  });
+      it('starts one thread per core by default in an isolated page', async () => {
+        const run = await inPage<PageRun>('isolated', 'page.onMainThread()');
+        assert.equal(run.info.threads, run.cores);
+        assertMatches(run.result, oracle);
+      });
 
-  it('trains on Web Workers from a module worker, which may block', async () => {
-    const run = await inPage<WorkerRun>('isolated', 'page.inWorker(2)');
-    assert.deepEqual(run.info, { isa: 'relaxed-simd', threads: 2 });
-    assertMatches(run.result, oracle);
-  });
+      it('trains on Web Workers from a module worker, which may block', async () => {
+        const run = await inPage<WorkerRun>('isolated', 'page.inWorker(2)');
+        assert.deepEqual(run.info, { isa, threads: 2 });
+        assertMatches(run.result, oracle);
+      });
 
-  it('runs on the calling thread alone in a page without cross-origin isolation', async () => {
-    const run = await inPage<PageRun>('plain', 'page.onMainThread()');
-    assert.equal(run.isolated, false);
-    assert.deepEqual(run.info, { isa: 'relaxed-simd', threads: 1 });
-    assertMatches(run.result, oracle);
-  });
+      it('runs on the calling thread alone in a page without cross-origin isolation', async () => {
+        const run = await inPage<PageRun>('plain', 'page.onMainThread()');
+        assert.equal(run.isolated, false);
+        assert.deepEqual(run.info, { isa, threads: 1 });
+        assertMatches(run.result, oracle);
+      });
 
-  it('says what to do: ready() first, isolation for threads, one thread count', async () => {
-    const said = await inPage<string[]>('plain', 'page.errors(2)');
-    assert.match(said[0], /starts asynchronously; `await ready\(\)` before the first op/);
-    assert.match(said[1], /cross-origin isolated page .*ready\(\{ threads: 1 \}\)/);
-    assert.match(said[2], /still starting; `await ready\(\)` before the first op/);
-    assert.equal(said[3], 'shape 1x1x2x2');
-    assert.match(said[4], /already runs 1 threads, not 2/);
-  });
-});
+      it('says what to do: ready() first, isolation for threads, one thread count', async () => {
+        const said = await inPage<string[]>('plain', 'page.errors(2)');
+        assert.match(said[0], /starts asynchronously; `await ready\(\)` before the first op/);
+        assert.match(said[1], /cross-origin isolated page .*ready\(\{ threads: 1 \}\)/);
+        assert.match(said[2], /still starting; `await ready\(\)` before the first op/);
+        assert.equal(said[3], 'shape 1x1x2x2');
+        assert.match(said[4], /already runs 1 threads, not 2/);
+      });
+    },
+  );
+}

@@ -1,23 +1,22 @@
 /**
- * fovea's browser build in headless Chromium (Debian's `chromium`, or `CHROMIUM_PATH`): the same
- * runner as the fovea peer, on the wasm backend's Web Workers, in a cross-origin isolated page
- * served from here, called from the page's main thread (whose caller spins, as a page's must).
- * The page times its own runs. `FOVEA_THREADS` sets its threads as it does Node's.
+ * fovea's browser build in headless Chromium or Firefox (scripts/browsers.ts): the same runner
+ * as the fovea peer, on the wasm backend's Web Workers, in a cross-origin isolated page served
+ * from here, called from the page's main thread (whose caller spins, as a page's must). The page
+ * times its own runs. `FOVEA_THREADS` sets its threads as it does Node's.
  */
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { bundleBrowser } from '../../scripts/build-browser.js';
+import { launchBrowser, missingBrowser, type BrowserName } from '../../scripts/browsers.js';
 import type { Peer } from '../peer.js';
 
 /** The page's module, as the peer calls it (bench/peers/browser-page.ts). */
 const PAGE = 'globalThis.page';
 
-/** Chromium with fovea's page loaded; throws (the table says why) without a Chromium. */
-export async function loadChromiumPeer(): Promise<Peer> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}`);
+/** The browser `name` with fovea's page loaded; throws (the table says why) without one. */
+export async function loadBrowserPeer(name: BrowserName): Promise<Peer> {
+  const missing = missingBrowser(name);
+  if (missing) throw new Error(missing);
   const bundle = await bundleBrowser({
     entryPoints: ['bench/peers/browser-page.ts'],
     write: false,
@@ -42,7 +41,7 @@ export async function loadChromiumPeer(): Promise<Peer> {
     response.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  const browser = await launchBrowser(name);
   const close = async () => {
     await browser.close();
     server.close();
@@ -51,12 +50,12 @@ export async function loadChromiumPeer(): Promise<Peer> {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     const threads = process.env.FOVEA_THREADS ? Number(process.env.FOVEA_THREADS) : undefined;
-    const info = await page.evaluate<{ isa: string; threads: number }>(
+    const info = (await page.evaluate(
       `import('/page.js').then((page) => (${PAGE} = page).start(${threads}))`,
-    );
+    )) as { isa: string; threads: number };
     return {
-      name: 'chromium',
-      label: `fovea in Chromium ${browser.version()} (wasm, ${info.threads} threads, ${info.isa})`,
+      name,
+      label: `fovea in ${await browser.version()} (wasm, ${info.threads} threads, ${info.isa})`,
       async prepare(workload, operands) {
         inputs = new Map(
           Object.entries(operands).map(([name, { data }]) => [
@@ -72,7 +71,7 @@ export async function loadChromiumPeer(): Promise<Peer> {
         await page.evaluate(
           `${PAGE}.prepare(${JSON.stringify(workload)}, ${JSON.stringify(described)})`,
         );
-        return { run: () => page.evaluate<number>(`${PAGE}.runOnce()`) };
+        return { run: async () => (await page.evaluate(`${PAGE}.runOnce()`)) as number };
       },
       close,
     };
