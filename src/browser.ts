@@ -1,7 +1,7 @@
 /**
  * fovea in a browser: everything of `fovea` that needs no file system — tensors, autograd, every
- * op and layer, the optimizers and training loop, analysis, explanation and robustness — with the
- * wasm backend on Web Workers. `await ready()` before the first op. Built into
+ * op and layer, the optimizers, datasets in memory with their loader and transforms, `fit` and
+ * its callbacks, analysis, explanation and robustness — with the wasm backend on Web Workers. `await ready()` before the first op. Built into
  * `dist/browser/fovea.js` by `npm run build:browser`; see docs/browser.md.
  *
  * @example
@@ -30,7 +30,18 @@ export * from './ops/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
 export * from './analysis/summary.js';
+export * from './analysis/report.js';
+export type { Batch, Dataset, Sample, SampleTransform } from './data/dataset.js';
+export * from './data/tensor-dataset.js';
+export * from './data/loader.js';
 export * from './data/transforms/index.js';
+export * from './train/callback.js';
+export * from './train/fit.js';
+export * from './train/train-step.js';
+export * from './train/metrics.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './train/callbacks/early-stopping.js';
+export { LRSchedulerCallback, type StepSchedule } from './train/callbacks/lr-scheduler.js';
+export { TerminateOnNaN } from './train/callbacks/terminate-on-nan.js';
 export * from './nn/zoo/index.js';
 export * from './nn/transfer.js';
 export * from './explain/methods.js';

@@ -1,10 +1,10 @@
 /**
- * File access shared by the dataset readers: sizes checked before reading, and every failure a
- * LoadError that names the file.
+ * File access shared by the dataset readers: sizes checked before reading, every failure a
+ * LoadError that names the file, and class-name files.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoadError } from '../tensor/errors.js';
+import { check, LoadError } from '../tensor/errors.js';
 
 /**
  * The largest file (or decompressed stream) a reader accepts: 2 GiB. The largest real datasets in
@@ -62,4 +62,19 @@ export function describeDir(dir: string, max = 8): string {
   if (names.length === 0) return isDir(dir) ? 'the folder is empty' : 'it is not a readable folder';
   const shown = names.slice(0, max).join(', ');
   return `it holds ${shown}${names.length > max ? `, ... (${names.length} entries)` : ''}`;
+}
+
+const MAX_CLASS_FILE_BYTES = 1 << 20;
+
+/**
+ * Class names from a text file with one name per line (`classes.txt`, CIFAR's
+ * `batches.meta.txt`); surrounding blank lines and spaces are dropped.
+ */
+export function readClassNames(path: string, op: string): string[] {
+  const text = new TextDecoder().decode(readFileCapped(path, op, MAX_CLASS_FILE_BYTES));
+  const names = text.split(/\r?\n/).map((line) => line.trim());
+  while (names.length > 0 && names[names.length - 1] === '') names.pop();
+  while (names.length > 0 && names[0] === '') names.shift();
+  check(names.length > 0, op, () => `${path}: expected one class name per line, found none`);
+  return names;
 }

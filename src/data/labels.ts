@@ -1,22 +1,6 @@
-/** Class labels: reading class-name files and checking labels against the class count. */
+/** Class labels: checking them against the class count. */
 import type { TypedArray } from '../backend/dtype.js';
 import { check } from '../tensor/errors.js';
-import { readFileCapped } from './files.js';
-
-const MAX_CLASS_FILE_BYTES = 1 << 20;
-
-/**
- * Class names from a text file with one name per line (`classes.txt`, CIFAR's
- * `batches.meta.txt`); surrounding blank lines and spaces are dropped.
- */
-export function readClassNames(path: string, op: string): string[] {
-  const text = new TextDecoder().decode(readFileCapped(path, op, MAX_CLASS_FILE_BYTES));
-  const names = text.split(/\r?\n/).map((line) => line.trim());
-  while (names.length > 0 && names[names.length - 1] === '') names.pop();
-  while (names.length > 0 && names[0] === '') names.shift();
-  check(names.length > 0, op, () => `${path}: expected one class name per line, found none`);
-  return names;
-}
 
 /**
  * The index of the first label that is not an integer class id in [0, numClasses), or -1 when

@@ -9,9 +9,9 @@ import { LoadError, check, fmt } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import type { SampleTransform } from './dataset.js';
-import { describeDir, findFile } from './files.js';
+import { describeDir, findFile, readClassNames } from './files.js';
 import { loadIdx } from './idx.js';
-import { firstBadLabel, readClassNames } from './labels.js';
+import { firstBadLabel } from './labels.js';
 import { TensorDataset } from './tensor-dataset.js';
 
 /**

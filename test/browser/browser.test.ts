@@ -64,10 +64,10 @@ function assertClose(actual: number[], expected: number[], what: string): void {
 }
 
 /** The scenario on Node's reference backend, the oracle for every browser run. */
-function expected(): ScenarioResult {
+async function expected(): Promise<ScenarioResult> {
   const previous = fovea.getBackend().name;
   try {
-    return scenario(fovea, 'reference');
+    return await scenario(fovea, 'reference');
   } finally {
     fovea.setBackend(previous);
   }
@@ -95,7 +95,7 @@ for (const [name, isa] of browsers) {
         server = await serve();
         origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
         browser = await launchBrowser(name);
-        oracle = expected();
+        oracle = await expected();
       });
       after(async () => {
         await browser?.close();

@@ -36,7 +36,7 @@ export function loadFovea(): Promise<typeof Fovea> {
 export async function run(threads?: number): Promise<WorkerRun> {
   const fovea = await loadFovea();
   const info = await fovea.ready(threads === undefined ? {} : { threads });
-  return { info, result: scenario(fovea, 'wasm') };
+  return { info, result: await scenario(fovea, 'wasm') };
 }
 
 /** `run` on the page's main thread. */

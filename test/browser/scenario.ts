@@ -1,7 +1,8 @@
 /**
  * One workload that runs the same in Node and, bundled, in a browser page: a strided conv with
- * its fused ReLU and both gradients, then three Adam steps of a small CNN, all from one seed, and
- * each big enough that the wasm backend splits its kernels among the threads.
+ * its fused ReLU and both gradients, then three Adam steps of a small CNN, then two epochs of
+ * `fit` on a TensorDataset (shuffled by a seeded generator), all from one seed, and each big
+ * enough that the wasm backend splits its kernels among the threads.
  * It takes fovea as an argument, so the page runs it on the browser bundle.
  */
 import type * as Fovea from '../../src/browser.js';
@@ -12,11 +13,13 @@ export interface ScenarioResult {
   inputGrad: number[];
   weightGrad: number[];
   losses: number[];
+  /** Each epoch's mean loss and accuracy under `fit`. */
+  epochs: number[];
   parameters: number[];
 }
 
 /** Runs the workload on the backend `backend`. */
-export function scenario(fovea: typeof Fovea, backend: string): ScenarioResult {
+export async function scenario(fovea: typeof Fovea, backend: string): Promise<ScenarioResult> {
   const { setBackend, manualSeed, randn, randint, conv2d, crossEntropy } = fovea;
   setBackend(backend);
   manualSeed(11);
@@ -46,7 +49,11 @@ export function scenario(fovea: typeof Fovea, backend: string): ScenarioResult {
     optimizer.step();
     losses.push(loss.item());
   }
+  const data = new fovea.TensorDataset(images, labels);
+  const generator = new fovea.Generator(5);
+  const history = await fovea.fit(model, data, { optimizer, epochs: 2, batchSize: 8, generator });
   return {
+    epochs: history.flatMap((logs) => [logs.loss, logs.accuracy]),
     conv: Array.from(y.data),
     inputGrad: Array.from(x.grad!.data),
     weightGrad: Array.from(weight.grad!.data),
