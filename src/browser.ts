@@ -34,6 +34,7 @@ export * from './analysis/report.js';
 export type { Batch, Dataset, Sample, SampleTransform } from './data/dataset.js';
 export * from './data/tensor-dataset.js';
 export * from './data/loader.js';
+export { encodeIdx, readIdx, type IdxType, type IdxWriteOptions } from './data/idx-format.js';
 export * from './data/transforms/index.js';
 export * from './train/callback.js';
 export * from './train/fit.js';

@@ -12,15 +12,8 @@ import { LoadError, check } from '../tensor/errors.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { SampleTransform } from './dataset.js';
-import {
-  describeDir,
-  findFile,
-  isDir,
-  listDir,
-  MAX_DATA_BYTES,
-  readClassNames,
-  readFileCapped,
-} from './files.js';
+import { describeDir, findFile, isDir, listDir, readClassNames, readFileCapped } from './files.js';
+import { MAX_DATA_BYTES } from './limits.js';
 import type { Split } from './mnist.js';
 import { TensorDataset } from './tensor-dataset.js';
 

@@ -5,13 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, LoadError } from '../tensor/errors.js';
-
-/**
- * The largest file (or decompressed stream) a reader accepts: 2 GiB. The largest real datasets in
- * these formats are far below it (EMNIST ByClass images: 0.55 GB), and it keeps every byte
- * offset an int32 and every buffer within Node's limits.
- */
-export const MAX_DATA_BYTES = 2 ** 31 - 1;
+import { MAX_DATA_BYTES } from './limits.js';
 
 /** The bytes of `path`, refusing files over `maxBytes` before reading them. */
 export function readFileCapped(path: string, op: string, maxBytes = MAX_DATA_BYTES): Uint8Array {

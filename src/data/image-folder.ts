@@ -10,7 +10,8 @@ import { LoadError, check, fmt } from '../tensor/errors.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { SampleTransform } from './dataset.js';
-import { describeDir, isDir, listDir, MAX_DATA_BYTES } from './files.js';
+import { describeDir, isDir, listDir } from './files.js';
+import { MAX_DATA_BYTES } from './limits.js';
 import { TensorDataset } from './tensor-dataset.js';
 
 /**

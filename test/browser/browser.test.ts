@@ -6,6 +6,7 @@
  * `ready()`. Each run's numbers are checked against the same scenario on Node's reference backend.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +15,7 @@ import type { Browser } from 'puppeteer-core';
 import { bundleBrowser } from '../../scripts/build-browser.js';
 import { launchBrowser, missingBrowser, type BrowserName } from '../../scripts/browsers.js';
 import * as fovea from '../../src/index.js';
-import type { PageRun, WorkerRun } from './page.js';
+import type { FashionRun, PageRun, WorkerRun } from './page.js';
 import { scenario, type ScenarioResult } from './scenario.js';
 
 /** Each browser, and the kernels' build it should run (relaxed SIMD where the engine has it). */
@@ -22,6 +23,12 @@ const browsers: [BrowserName, string][] = [
   ['chromium', 'relaxed-simd'],
   ['firefox', 'relaxed-simd'],
 ];
+
+/** The shipped Fashion-MNIST sample, served under data/ for the page that trains on it. */
+const FASHION_FILES = ['train', 't10k'].flatMap((split) => [
+  `${split}-images-idx3-ubyte.gz`,
+  `${split}-labels-idx1-ubyte.gz`,
+]);
 
 /** Serves the bundle, the scenario and a blank page, with the isolation headers under /isolated/. */
 async function serve(): Promise<Server> {
@@ -33,14 +40,20 @@ async function serve(): Promise<Server> {
     scripts('worker'),
   ]);
   const [fovea, page, worker] = bundles.map(({ outputFiles }) => outputFiles![0].text);
-  const files: Record<string, [string, string]> = {
+  const sample = (name: string): [string, Buffer] => [
+    'application/gzip',
+    readFileSync(`data/fashion-mnist/${name}`),
+  ];
+  const files: Record<string, [string, string | Buffer]> = {
+    ...Object.fromEntries(FASHION_FILES.map((name) => [`data/${name}`, sample(name)])),
     'index.html': ['text/html', '<!doctype html><title>fovea</title>'],
     'fovea.js': ['text/javascript', fovea],
     'page.js': ['text/javascript', page],
     'worker.js': ['text/javascript', worker],
   };
   const server = createServer((request, response) => {
-    const [, area, name] = request.url!.split('/');
+    const [, area, ...path] = request.url!.split('/');
+    const name = path.join('/');
     const file = files[name];
     if (!file || (area !== 'isolated' && area !== 'plain')) return response.writeHead(404).end();
     const isolation = {
@@ -137,6 +150,16 @@ for (const [name, isa] of browsers) {
         assert.equal(run.isolated, false);
         assert.deepEqual(run.info, { isa, threads: 1 });
         assertMatches(run.result, oracle);
+      });
+
+      it('trains the default CNN on the shipped Fashion-MNIST sample, read with readIdx', async (t) => {
+        const started = performance.now();
+        const run = await inPage<FashionRun>('isolated', 'page.trainFashionMnist()');
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        t.diagnostic(`test accuracy ${run.accuracy} after one epoch, in ${seconds} s`);
+        assert.equal(run.threads, run.cores);
+        assert.deepEqual([run.trainImages, run.testImages], [10_000, 2_000]);
+        assert.ok(run.accuracy >= 0.7, `test accuracy after one epoch: ${run.accuracy}`);
       });
 
       it('says what to do: ready() first, isolation for threads, one thread count', async () => {

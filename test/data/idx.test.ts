@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx, loadIdx, readIdx, saveIdx, type IdxType } from '../../src/data/idx.js';
+import { readIdx as readIdxBytes } from '../../src/data/idx-format.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { tensor } from '../../src/tensor/create.js';
 import { FoveaError } from '../../src/tensor/errors.js';
@@ -205,6 +206,26 @@ describe('readIdx refuses bad files with the file name and byte offset', () => {
         }
       }
     }
+  });
+});
+
+describe("the browser build's readIdx (no zlib)", () => {
+  it('reads plain bytes as readIdx does, and refuses gzip saying how to decompress it', () => {
+    const t = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: 'uint8' },
+    );
+    const bytes = encodeIdx(t);
+    assert.deepEqual(readIdxBytes(bytes).toArray(), readIdx(bytes).toArray());
+    throwsFovea(
+      () => readIdxBytes(gzipSync(bytes), 'labels.gz'),
+      'loadIdx',
+      /labels\.gz/,
+      /gzip-compressed; decompress it first .*DecompressionStream\('gzip'\)/,
+    );
   });
 });
 
