@@ -1,8 +1,9 @@
 /**
  * fovea in a browser: everything of `fovea` that needs no file system — tensors, autograd, every
  * op and layer, the optimizers, datasets in memory with their loader and transforms, `fit` and
- * its callbacks, analysis, explanation and robustness — with the wasm backend on Web Workers. `await ready()` before the first op. Built into
- * `dist/browser/fovea.js` by `npm run build:browser`; see docs/browser.md.
+ * its callbacks, analysis, explanation and robustness — with the wasm backend on Web Workers.
+ * `await ready()` before the first op. Built into `dist/browser/fovea.js` by
+ * `npm run build:browser`; see docs/browser.md. src/index.ts (Node) exports all of it too.
  *
  * @example
  * import { ready, randn, conv2d } from 'fovea/browser';

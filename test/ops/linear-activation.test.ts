@@ -14,21 +14,10 @@ import {
   randn,
   relu,
   relu6,
-  type Tensor,
 } from '../../src/index.js';
 import { onBackend } from '../helpers/backend.js';
 import { gradcheck } from '../helpers/gradcheck.js';
-
-/** Equal as numbers (+0 and −0 alike), NaN where the other is NaN. */
-function assertSame(got: Tensor, want: Tensor, what: string): void {
-  assert.deepEqual(got.shape, want.shape, what);
-  for (let i = 0; i < got.size; i++) {
-    const [a, b] = [got.data[i], want.data[i]];
-    if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)))) {
-      assert.fail(`${what}: [${i}] ${a} vs ${b}`);
-    }
-  }
-}
+import { assertSame } from '../helpers/same.js';
 
 const g = new Generator(17);
 const random = (shape: number[]) => randn(shape, { generator: g });
