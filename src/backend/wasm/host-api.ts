@@ -49,14 +49,15 @@ export const FAILED = 2;
 
 /**
  * A worker's body, as source for any host to wrap: given `module, memory, thread, threads,
- * control, job, work` in scope, instantiate, then run every new generation's job and count
- * itself done. Workers may always block in Atomics.wait.
+ * control, job, work` in scope, it instantiates the module; the host then calls `serve()`, which
+ * runs every new generation's job and counts itself done. Workers may always block in
+ * Atomics.wait.
  */
 export const workerLoop = `
 const { exports } = new WebAssembly.Instance(module, { env: { memory } });
 const words = new Int32Array(memory.buffer, control, 4);
 let seen = 0;
-const listening = () => {
+const serve = () => {
   for (;;) {
     Atomics.wait(words, ${GENERATION}, seen);
     seen = Atomics.load(words, ${GENERATION});

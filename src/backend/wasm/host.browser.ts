@@ -35,7 +35,7 @@ const workerSource = `onmessage = ({ data }) => {
   onmessage = null;
   const { module, memory, thread, threads, control, job, work } = data;${workerLoop}
   postMessage('listening');
-  listening();
+  serve();
 };`;
 let workerUrl: string | undefined;
 

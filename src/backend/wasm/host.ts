@@ -68,7 +68,7 @@ export const host: WasmHost = {
   threadCount,
   startWorker(workerData) {
     const source = `const { module, memory, thread, threads, control, job, work } =
-  require('node:worker_threads').workerData;${workerLoop}listening();`;
+  require('node:worker_threads').workerData;${workerLoop}serve();`;
     // Unreferenced: an idle pool never keeps the process alive.
     new Worker(source, { eval: true, workerData }).unref();
     return Promise.resolve();

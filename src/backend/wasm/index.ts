@@ -44,11 +44,12 @@ export const wasmBackend: Backend = {
 
 export { wasmMatmul } from './matmul.js';
 export { threadCount } from './host.js';
+import type { Isa } from './host-api.js';
 import { pool, startPool, type Pool } from './pool.js';
 
 /** How the wasm backend runs here: its kernels' instruction set and its number of threads. */
 export interface WasmInfo {
-  isa: 'simd' | 'relaxed-simd';
+  isa: Isa;
   threads: number;
 }
 
