@@ -45,7 +45,6 @@ export function threadCount(): number {
 }
 
 /** Whether this thread may block in Atomics.wait (a worker may; a page's main thread may not). */
-let mayBlock: boolean | undefined;
 function canBlock(words: Int32Array, index: number, value: number): boolean {
   try {
     Atomics.wait(words, index, value, 0);
@@ -54,6 +53,8 @@ function canBlock(words: Int32Array, index: number, value: number): boolean {
     return false;
   }
 }
+
+let mayBlock: boolean | undefined;
 
 /** A browser as the wasm backend's host. */
 export const host: WasmHost = {
