@@ -4,10 +4,13 @@
  * from here, called from the page's main thread (whose caller spins, as a page's must). The page
  * times its own runs. `FOVEA_THREADS` sets its threads as it does Node's.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { bundleBrowser } from '../../scripts/build-browser.js';
-import { launchBrowser, missingBrowser, type BrowserName } from '../../scripts/browsers.js';
+import {
+  launchBrowser,
+  missingBrowser,
+  serveLocally,
+  type BrowserName,
+} from '../../scripts/browsers.js';
 import type { Peer } from '../peer.js';
 
 /** The page's module, as the peer calls it (bench/peers/browser-page.ts). */
@@ -23,24 +26,16 @@ export async function loadBrowserPeer(name: BrowserName): Promise<Peer> {
     sourcemap: false,
   });
   let inputs = new Map<string, Uint8Array>();
-  const server = createServer((request, response) => {
-    const isolation = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-    };
-    const url = request.url ?? '';
-    const input = inputs.get(url.replace('/inputs/', ''));
-    if (url === '/') response.writeHead(200, { 'Content-Type': 'text/html', ...isolation });
-    else if (url === '/page.js') {
-      response.writeHead(200, { 'Content-Type': 'text/javascript', ...isolation });
-      return response.end(bundle.outputFiles![0].text);
-    } else if (url.startsWith('/inputs/') && input) {
-      response.writeHead(200, { 'Content-Type': 'application/octet-stream', ...isolation });
-      return response.end(input);
-    } else response.writeHead(404);
-    response.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await serveLocally(
+    (path) => {
+      if (path === '/') return { type: 'text/html', body: '' };
+      if (path === '/page.js')
+        return { type: 'text/javascript', body: bundle.outputFiles![0].text };
+      const input = path.startsWith('/inputs/') && inputs.get(path.slice('/inputs/'.length));
+      return input ? { type: 'application/octet-stream', body: input } : undefined;
+    },
+    () => true,
+  );
   const browser = await launchBrowser(name);
   const close = async () => {
     await browser.close();
@@ -48,7 +43,7 @@ export async function loadBrowserPeer(name: BrowserName): Promise<Peer> {
   };
   try {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(`${server.origin}/`);
     const threads = process.env.FOVEA_THREADS ? Number(process.env.FOVEA_THREADS) : undefined;
     const info = (await page.evaluate(
       `import('/page.js').then((page) => (${PAGE} = page).start(${threads}))`,

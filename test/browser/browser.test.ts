@@ -7,13 +7,18 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser } from 'puppeteer-core';
 import { bundleBrowser } from '../../scripts/build-browser.js';
-import { launchBrowser, missingBrowser, type BrowserName } from '../../scripts/browsers.js';
+import {
+  launchBrowser,
+  missingBrowser,
+  serveLocally,
+  type BrowserName,
+  type LocalServer,
+  type ServedFile,
+} from '../../scripts/browsers.js';
 import * as fovea from '../../src/index.js';
 import type { FashionRun, PageRun, WorkerRun } from './page.js';
 import { scenario, type ScenarioResult } from './scenario.js';
@@ -30,8 +35,8 @@ const FASHION_FILES = ['train', 't10k'].flatMap((split) => [
   `${split}-labels-idx1-ubyte.gz`,
 ]);
 
-/** Serves the bundle, the scenario and a blank page, with the isolation headers under /isolated/. */
-async function serve(): Promise<Server> {
+/** Serves the bundle, the page scripts, the sample and a blank page, isolated under /isolated/. */
+async function serve(): Promise<LocalServer> {
   const scripts = (entry: string) =>
     build({ entryPoints: [`test/browser/${entry}.ts`], bundle: true, format: 'esm', write: false });
   const bundles = await Promise.all([
@@ -40,31 +45,25 @@ async function serve(): Promise<Server> {
     scripts('worker'),
   ]);
   const [fovea, page, worker] = bundles.map(({ outputFiles }) => outputFiles![0].text);
-  const sample = (name: string): [string, Buffer] => [
-    'application/gzip',
-    readFileSync(`data/fashion-mnist/${name}`),
-  ];
-  const files: Record<string, [string, string | Buffer]> = {
-    ...Object.fromEntries(FASHION_FILES.map((name) => [`data/${name}`, sample(name)])),
-    'index.html': ['text/html', '<!doctype html><title>fovea</title>'],
-    'fovea.js': ['text/javascript', fovea],
-    'page.js': ['text/javascript', page],
-    'worker.js': ['text/javascript', worker],
-  };
-  const server = createServer((request, response) => {
-    const [, area, ...path] = request.url!.split('/');
-    const name = path.join('/');
-    const file = files[name];
-    if (!file || (area !== 'isolated' && area !== 'plain')) return response.writeHead(404).end();
-    const isolation = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-    };
-    response.writeHead(200, { 'Content-Type': file[0], ...(area === 'isolated' ? isolation : {}) });
-    response.end(file[1]);
+  const sample = (name: string): ServedFile => ({
+    type: 'application/gzip',
+    body: readFileSync(`data/fashion-mnist/${name}`),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
+  const files: Record<string, ServedFile> = {
+    ...Object.fromEntries(FASHION_FILES.map((name) => [`data/${name}`, sample(name)])),
+    'index.html': { type: 'text/html', body: '<!doctype html><title>fovea</title>' },
+    'fovea.js': { type: 'text/javascript', body: fovea },
+    'page.js': { type: 'text/javascript', body: page },
+    'worker.js': { type: 'text/javascript', body: worker },
+  };
+  const area = (path: string) => path.split('/')[1];
+  return serveLocally(
+    (path) =>
+      ['isolated', 'plain'].includes(area(path))
+        ? files[path.split('/').slice(2).join('/')]
+        : undefined,
+    (path) => area(path) === 'isolated',
+  );
 }
 
 function assertClose(actual: number[], expected: number[], what: string): void {
@@ -99,14 +98,14 @@ for (const [name, isa] of browsers) {
     `the browser bundle in headless ${name}`,
     { skip: missingBrowser(name) ?? false, timeout: 120_000 },
     () => {
-      let server: Server;
+      let server: LocalServer;
       let browser: Browser;
       let origin: string;
       let oracle: ScenarioResult;
 
       before(async () => {
         server = await serve();
-        origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        origin = server.origin;
         browser = await launchBrowser(name);
         oracle = await expected();
       });

@@ -1,4 +1,4 @@
-import { clampBounds, type FusedActivation } from '../fused-activation.js';
+import { clampRange, type FusedActivation } from '../fused-activation.js';
 import type { ConvBackward, ConvGeometry, GroupedConv, MatmulOperand } from '../backend.js';
 import { allocArray, dtypeOf, type TypedArray } from '../dtype.js';
 import { col2im, im2col, planeSizes } from './im2col.js';
@@ -85,7 +85,7 @@ export function conv(
     });
   }
   if (bias) addChannelBias(out, bias, blocks.positions);
-  if (activation) clampAll(out, activation);
+  if (activation) clampRange(out, 0, out.length, activation);
 }
 
 /** out[n, c, p] += bias[c] for out [N, C, positions]. */
@@ -105,12 +105,6 @@ function sumChannels(x: TypedArray, positions: number, sums: TypedArray): void {
     totals[plane % sums.length] += acc;
   }
   sums.set(totals);
-}
-
-/** out = min(max(out, lo), hi) elementwise: the fused activation. */
-function clampAll(out: TypedArray, activation: FusedActivation): void {
-  const [lo, hi] = clampBounds(activation);
-  for (let i = 0; i < out.length; i++) out[i] = Math.min(Math.max(out[i], lo), hi);
 }
 
 /** The kernel interface's `convAdjoint`: col2im of W[g]ᵀ · gout[n, g]. */

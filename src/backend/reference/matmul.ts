@@ -1,6 +1,6 @@
 import type { MatmulArgs, MatmulOperand } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
-import { clampBounds, type FusedActivation } from '../fused-activation.js';
+import { clampRange, type FusedActivation } from '../fused-activation.js';
 
 /** Output tiles are TILE×TILE: sixteen accumulators that the engine keeps in registers. */
 const TILE = 4;
@@ -57,13 +57,11 @@ function finish(
   bias: TypedArray | undefined,
   activation: FusedActivation | undefined,
 ): void {
-  const [lo, hi] = clampBounds(activation);
-  for (let r = 0; r < m; r++) {
-    const row = at + r * n;
-    // Rounded to out's type before the clamp, as the bias add's own output would be.
-    if (bias) for (let c = 0; c < n; c++) out[row + c] += bias[c];
-    for (let c = 0; c < n; c++) out[row + c] = Math.min(Math.max(out[row + c], lo), hi);
+  // Rounded to out's type before the clamp, as the bias add's own output would be.
+  if (bias) {
+    for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) out[at + r * n + c] += bias[c];
   }
+  if (activation) clampRange(out, at, at + m * n, activation);
 }
 
 /** One full 4×4 tile: out[o..] (+)= a[aRow.., :] · b[:, bCol..]. */
