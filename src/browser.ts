@@ -15,6 +15,7 @@ export type { Backend, MemoryStats } from './backend/backend.js';
 export { FoveaError, LoadError } from './tensor/errors.js';
 export type { Shape } from './tensor/shape.js';
 export { Tensor, type NestedArray } from './tensor/tensor.js';
+export { keep, startScope, tidy, type MemoryScope } from './tensor/scope.js';
 export * from './tensor/create.js';
 export * from './tensor/init.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';

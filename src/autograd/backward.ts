@@ -2,6 +2,7 @@ import { allocArray } from '../backend/dtype.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
 import { contiguousStrides, sameShape } from '../tensor/shape.js';
+import { allocStorage, outsideScopes } from '../tensor/scope-state.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inBackwardOf, isAnomalyDetectionEnabled } from './anomaly.js';
 import { noGrad } from './grad-mode.js';
@@ -44,7 +45,8 @@ export function runBackward(root: Tensor, gradient?: Tensor): void {
       if (t.gradFn === null) {
         // A copy: g may be shared with other leaves (add passes one g to both inputs) or be the
         // caller's own tensor, and optimizers and clipping may change .grad in place.
-        t.grad = t.grad === null ? g.clone() : add(t.grad, g);
+        // Made outside any memory scope: a leaf's gradient outlives the step, as the leaf does.
+        t.grad = outsideScopes(() => (t.grad === null ? g.clone() : add(t.grad, g)));
         continue;
       }
       const { name, backward } = t.gradFn;
@@ -95,7 +97,7 @@ function topologicalOrder(root: Tensor): Tensor[] {
 
 /** Elementwise sum of two same-shape tensors, straight on the kernel (autograd sits below ops). */
 function add(a: Tensor, b: Tensor): Tensor {
-  const out = getBackend().alloc(a.dtype, a.size);
+  const out = allocStorage(a.dtype, a.size);
   const strides = contiguousStrides(a.shape);
   getBackend().binary(
     'add',

@@ -21,6 +21,15 @@ export interface Backend {
   /** A zero-filled array of `size` elements of `dtype`, in this backend's memory. */
   alloc(dtype: DType, size: number): TypedArray;
   /**
+   * An array for a tensor made inside a memory scope (`tidy`), in memory the kernels use in
+   * place, which the scope hands back with `release` when it ends; zero-filled unless `zeroed`
+   * is false (its first kernel writes every element). Undefined where this backend has no such
+   * memory or thinks the array too small for it (`alloc` then serves).
+   */
+  allocScoped?(dtype: DType, size: number, zeroed: boolean): TypedArray | undefined;
+  /** Takes back an array `allocScoped` returned; nothing may use it afterwards. */
+  release?(array: TypedArray): void;
+  /**
    * The buffers `alloc` returned that are still alive (not yet reclaimed by the garbage
    * collector or the backend's pool), and their bytes: what a leak test watches. A backend may
    * start counting at the first call (the reference backend does, to cost nothing otherwise).

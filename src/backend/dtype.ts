@@ -7,7 +7,8 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 /** A typed array of a floating-point type. */
 export type FloatArray = Float32Array | Float64Array;
 
-const constructors = {
+/** The typed-array constructor of each dtype. */
+export const arrayConstructors = {
   float32: Float32Array,
   float64: Float64Array,
   int32: Int32Array,
@@ -16,7 +17,18 @@ const constructors = {
 
 /** Allocates a zero-filled typed array of `size` elements of `dtype`. */
 export function allocArray(dtype: DType, size: number): TypedArray {
-  return new constructors[dtype](size);
+  return new arrayConstructors[dtype](size);
+}
+
+/** A typed array of `dtype` over `length` elements of `buffer` from byte `byteOffset` (no copy). */
+export function arrayView(
+  dtype: DType,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+): TypedArray {
+  const View = arrayConstructors[dtype] as new (b: ArrayBufferLike, at: number, n: number) => TypedArray;
+  return new View(buffer, byteOffset, length);
 }
 
 /** The dtype that matches a typed array. */

@@ -6,7 +6,7 @@ import { add, broadcastBinary, div, mul } from './arithmetic.js';
 import { gt, lt, where } from './compare.js';
 import { reshape } from './reshape.js';
 import { abs, clamp, erf, exp, expm1, log1p, neg, sigmoid, tanh } from './unary.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, uninitialized } from './util.js';
 import { traced } from './trace.js';
 
 /**
@@ -16,7 +16,7 @@ import { traced } from './trace.js';
  */
 export function relu(x: Tensor): Tensor {
   checkFloat(x, 'relu');
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   getBackend().unary('relu', x.data, out.data);
   record('relu', out, [x], (g) => [broadcastBinary('gatePositive', x, g, 'relu')]);
   return traced('relu', out, [x]);

@@ -9,7 +9,7 @@ import { cast } from './cast.js';
 import { where } from './compare.js';
 import { sumTo } from './sum-to.js';
 import { log, neg } from './unary.js';
-import { empty, toTensor, view, type TensorLike } from './util.js';
+import { type TensorLike, toTensor, uninitialized, view } from './util.js';
 import { traced } from './trace.js';
 
 const comparisons: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
@@ -23,7 +23,7 @@ export function broadcastBinary(op: BinaryOp, a: TensorLike, b: TensorLike, name
   const shape = broadcastShapes(ta.shape, tb.shape, name);
   const dtype = promoteTypes(ta.dtype, tb.dtype);
   const [ca, cb] = [cast(ta, dtype), cast(tb, dtype)];
-  const out = empty(shape, comparisons.has(op) ? 'uint8' : dtype);
+  const out = uninitialized(shape, comparisons.has(op) ? 'uint8' : dtype);
   getBackend().binary(
     op,
     view(ca, broadcastStrides(ca.shape, shape)),

@@ -3,7 +3,7 @@ import { isFloat } from '../backend/dtype.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { empty } from './util.js';
+import { uninitialized } from './util.js';
 import { traced } from './trace.js';
 
 /**
@@ -14,7 +14,7 @@ import { traced } from './trace.js';
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const out = empty(x.shape, dtype);
+  const out = uninitialized(x.shape, dtype);
   // Typed-array stores convert: floats to integers truncate toward zero, as PyTorch does.
   getBackend().unary('copy', x.data, out.data);
   if (isFloat(dtype)) record('cast', out, [x], (g) => [cast(g, x.dtype)]);

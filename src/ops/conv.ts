@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add } from './arithmetic.js';
 import { pad } from './pad.js';
 import { reshape } from './reshape.js';
-import { checkFloat, empty, tuple } from './util.js';
+import { checkFloat, empty, tuple, uninitialized } from './util.js';
 import { traced } from './trace.js';
 import { checkActivation } from './fused-activation.js';
 
@@ -63,7 +63,7 @@ export function convolve(
   activation?: FusedActivation,
 ): Tensor {
   const outChannels = weight.shape[0];
-  const y = empty([geom.batch, outChannels, ...geom.outSize], x.dtype);
+  const y = uninitialized([geom.batch, outChannels, ...geom.outSize], x.dtype);
   const conv = { ...geom, groups, outChannels };
   getBackend().conv(x.data, weight.data, conv, y.data, bias?.data, activation);
   return y;
@@ -126,7 +126,7 @@ function convGradients(
   wanted: readonly boolean[],
 ): (Tensor | null)[] {
   const shapes = [x.shape, weight.shape, [weight.shape[0]]];
-  const [gin, gw, gbias] = wanted.map((want, i) => (want ? empty(shapes[i], x.dtype) : null));
+  const [gin, gw, gbias] = wanted.map((want, i) => (want ? uninitialized(shapes[i], x.dtype) : null));
   getBackend().convBackward({
     x: x.data,
     w: weight.data,

@@ -10,7 +10,7 @@ import { expand } from './permute.js';
 import { reshape, squeeze } from './reshape.js';
 import { sumTo } from './sum-to.js';
 import { activationGate } from './fused-activation.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, uninitialized } from './util.js';
 import { traced } from './trace.js';
 
 /** What the kernel applies to the product as it writes it: a bias per column, then an activation. */
@@ -51,7 +51,7 @@ function batchedProduct(
       : expand(t, [...batchShape, ...t.shape.slice(-2)]);
     return { data: full.data, offset: 0, batchStride: t.shape[t.ndim - 2] * t.shape[t.ndim - 1] };
   };
-  const out = empty([...batchShape, m, n], a.dtype);
+  const out = uninitialized([...batchShape, m, n], a.dtype);
   getBackend().matmul({
     batch: numel(batchShape),
     m,

@@ -8,7 +8,7 @@ import { mapAxis } from './axis-map.js';
 import { record } from '../autograd/node.js';
 import { reshape } from './reshape.js';
 import { reciprocal, sqrt } from './unary.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, empty, uninitialized } from './util.js';
 import { traced } from './trace.js';
 
 /** Options of the norms that end with a learned scale and shift. */
@@ -270,14 +270,14 @@ function normalizeOverAxes(x: Tensor, axes: readonly number[], eps: number): Nor
   const dims = channelDims(x.shape, axes);
   const statShape = x.shape.map((n, i) => (axes.includes(i) ? 1 : n));
   const [xhat, m, v] = [
-    empty(x.shape, x.dtype),
+    uninitialized(x.shape, x.dtype),
     empty(statShape, x.dtype),
     empty(statShape, x.dtype),
   ];
   getBackend().normalize(x.data, dims, eps, xhat.data, m.data, v.data);
   const invStd = v.data.map((value) => 1 / Math.sqrt(value + eps));
   const normalized = record('normalize', xhat, [x], (g) => {
-    const dx = empty(g.shape, g.dtype);
+    const dx = uninitialized(g.shape, g.dtype);
     getBackend().normalizeBackward(g.data, xhat.data, invStd, dims, dx.data);
     return [dx];
   });

@@ -10,7 +10,7 @@ import {
 } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { sumTo } from './sum-to.js';
-import { empty, view } from './util.js';
+import { uninitialized, view } from './util.js';
 import { traced } from './trace.js';
 
 /**
@@ -28,7 +28,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (axes.every((a, i) => a === i)) return x;
   const strides = contiguousStrides(x.shape);
   const shape = axes.map((a) => x.shape[a]);
-  const out = empty(shape, x.dtype);
+  const out = uninitialized(shape, x.dtype);
   getBackend().copy(
     view(
       x,
@@ -73,7 +73,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
     () => `cannot expand ${fmt(x.shape)} to ${fmt(shape)}: only size-1 dims can grow`,
   );
   if (sameShape(x.shape, target)) return x;
-  const out = empty(target, x.dtype);
+  const out = uninitialized(target, x.dtype);
   getBackend().copy(view(x, broadcastStrides(x.shape, target)), out.data, target);
   record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
   return traced('expand', out, [x]);

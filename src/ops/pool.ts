@@ -18,7 +18,7 @@ import {
   type SlidingWindows,
 } from './pool-windows.js';
 import { abs, sign } from './unary.js';
-import { empty } from './util.js';
+import { empty, uninitialized } from './util.js';
 import { traced } from './trace.js';
 
 export type { AdaptiveOutputSize, SlidingWindowOptions } from './pool-windows.js';
@@ -88,12 +88,12 @@ function windowMax(
   op: string,
   withIndices: boolean,
 ): { values: Tensor; indices: Tensor | null } {
-  const values = empty(outShape, x.dtype);
+  const values = uninitialized(outShape, x.dtype);
   if (!withIndices && !(isGradEnabled() && x.requiresGrad)) {
     getBackend().windowMax(x.data, geom, values.data);
     return { values, indices: null };
   }
-  const indices = empty(outShape, 'int32');
+  const indices = uninitialized(outShape, 'int32');
   const argmax = indices.data as Int32Array;
   getBackend().windowMax(x.data, geom, values.data, argmax);
   const dims = {
@@ -112,10 +112,10 @@ function windowMax(
 
 /** The sum of each window; its gradient goes to every element of the window. */
 function windowSum(x: Tensor, { geom, outShape }: Pooling, op: string): Tensor {
-  const out = empty(outShape, x.dtype);
+  const out = uninitialized(outShape, x.dtype);
   getBackend().windowSum(x.data, geom, out.data);
   return record(op, out, [x], (g) => {
-    const gin = empty(x.shape, g.dtype);
+    const gin = uninitialized(x.shape, g.dtype);
     getBackend().windowSumBackward(g.data, geom, gin.data);
     return [gin];
   });

@@ -4,7 +4,7 @@ import { normalizeAxis, numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reshape } from './reshape.js';
 import { exp } from './unary.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, uninitialized } from './util.js';
 import { traced } from './trace.js';
 
 /**
@@ -24,10 +24,10 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
     size: x.shape[axis],
     inner: numel(x.shape.slice(axis + 1)),
   };
-  const y = empty(x.shape, x.dtype);
+  const y = uninitialized(x.shape, x.dtype);
   getBackend().logSoftmax(x.data, dims, y.data);
   record('logSoftmax', y, [x], (g) => {
-    const gx = empty(x.shape, x.dtype);
+    const gx = uninitialized(x.shape, x.dtype);
     getBackend().logSoftmaxBackward(y.data, g.data, dims, gx.data);
     return [gx];
   });

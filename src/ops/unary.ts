@@ -4,7 +4,7 @@ import { getBackend } from '../tensor/backend-registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, broadcastBinary, div, mul, sub } from './arithmetic.js';
 import { where } from './compare.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, uninitialized } from './util.js';
 import { traced } from './trace.js';
 
 /** Runs an elementwise kernel and records `rule(g, x, out)` as its backward. */
@@ -14,7 +14,7 @@ function unaryOp(
   rule: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null,
 ): Tensor {
   if (rule !== null) checkFloat(x, op);
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   getBackend().unary(op, x.data, out.data);
   if (rule !== null) record(op, out, [x], (g) => [rule(g, x, out.detach())]);
   return traced(op, out, [x]);

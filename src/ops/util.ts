@@ -1,6 +1,6 @@
 import type { Strided } from '../backend/backend.js';
 import { isFloat, type DType } from '../backend/dtype.js';
-import { getBackend } from '../tensor/backend-registry.js';
+import { allocStorage } from '../tensor/scope-state.js';
 import { check, fmt } from '../tensor/errors.js';
 import { contiguousStrides, numel, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -10,7 +10,15 @@ export type TensorLike = Tensor | number;
 
 /** A new, zero-filled tensor of `shape` and `dtype` on the current backend. */
 export function empty(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(getBackend().alloc(dtype, numel(shape)), shape, dtype);
+  return new Tensor(allocStorage(dtype, numel(shape)), shape, dtype);
+}
+
+/**
+ * A new tensor for an output that its kernel writes whole before anything reads it: as `empty`,
+ * but inside a memory scope its storage is not zero-filled first (a full pass over memory saved).
+ */
+export function uninitialized(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocStorage(dtype, numel(shape), false), shape, dtype);
 }
 
 /** A contiguous tensor read as a strided view (its own strides, offset 0). */

@@ -3,6 +3,7 @@ import { isFloat } from '../backend/dtype.js';
 import { getBackend } from '../tensor/backend-registry.js';
 import { check, fmt } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
+import { outsideScopes } from '../tensor/scope-state.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** The options every optimizer has. */
@@ -159,9 +160,12 @@ export abstract class Optimizer<O extends OptimizerOptions, S extends ParamState
     for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
   }
 
-  /** Updates every parameter that requires grad and has a gradient, in place. */
+  /**
+   * Updates every parameter that requires grad and has a gradient, in place. Its state is made
+   * outside any memory scope (`tidy`): it outlives the step, as the parameters do.
+   */
   step(): void {
-    noGrad(() => {
+    outsideScopes(() => noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
           const grad = p.grad;
@@ -179,7 +183,7 @@ export abstract class Optimizer<O extends OptimizerOptions, S extends ParamState
           this.update(p, grad, state, group);
         }
       }
-    });
+    }));
   }
 
   /**

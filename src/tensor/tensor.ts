@@ -2,12 +2,18 @@ import type { DType, TypedArray } from '../backend/dtype.js';
 import { isFloat } from '../backend/dtype.js';
 import type { Node } from '../autograd/node.js';
 import { runBackward } from '../autograd/backward.js';
-import { getBackend } from './backend-registry.js';
-import { check, fmt } from './errors.js';
+import { check, FoveaError, fmt } from './errors.js';
+import { allocStorage, recordTensor, keepInScopes } from './scope-state.js';
 import { numel, type Shape } from './shape.js';
 
 /** A nested array of numbers, as `toArray` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
+
+/** Reads and replaces a tensor's storage, for the memory scopes (scope.ts) only. */
+export let storageAccess: {
+  get(t: Tensor): TypedArray | null;
+  set(t: Tensor, data: TypedArray | null): void;
+};
 
 /**
  * An n-dimensional array of one dtype in contiguous row-major storage, with reverse-mode
@@ -24,12 +30,11 @@ export class Tensor {
   readonly shape: Shape;
   /** The element type. */
   readonly dtype: DType;
-  /** The elements in row-major order; views (reshape, detach) share this array. */
-  readonly data: TypedArray;
+  #data: TypedArray | null;
+  readonly #size: number;
   /** Whether gradients flow to this tensor; set it on leaves you want `.grad` for. */
   requiresGrad = false;
-  /** The accumulated gradient of a leaf after `backward()`, else null. */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
   /** The node that made this tensor, for non-leaf tensors inside a recorded computation. */
   gradFn: Node | null = null;
 
@@ -40,9 +45,41 @@ export class Tensor {
       'Tensor',
       () => `data has ${data.length} elements but shape ${fmt(shape)} needs ${numel(shape)}`,
     );
-    this.data = data;
+    this.#data = data;
+    this.#size = data.length;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
+    recordTensor(this);
+  }
+
+  static {
+    storageAccess = {
+      get: (t) => t.#data,
+      set: (t, data) => {
+        t.#data = data;
+      },
+    };
+  }
+
+  /**
+   * The elements in row-major order; views (reshape, detach) share this array. Throws once the
+   * memory scope (`tidy`) the tensor was made in has ended without keeping it.
+   */
+  get data(): TypedArray {
+    return this.#data ?? released(this);
+  }
+
+  /**
+   * The accumulated gradient of a leaf after `backward()`, else null. A gradient set inside a
+   * memory scope outlives it, as parameters do.
+   */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+
+  set grad(value: Tensor | null) {
+    if (value) keepInScopes(value);
+    this.#grad = value;
   }
 
   /** Number of dimensions. */
@@ -52,7 +89,7 @@ export class Tensor {
 
   /** Number of elements. */
   get size(): number {
-    return this.data.length;
+    return this.#size;
   }
 
   /** Whether this tensor was created by the user rather than by a recorded op. */
@@ -98,7 +135,7 @@ export class Tensor {
 
   /** An independent copy of this tensor's values, outside the graph. */
   clone(): Tensor {
-    const data = getBackend().alloc(this.dtype, this.size);
+    const data = allocStorage(this.dtype, this.size);
     data.set(this.data);
     return new Tensor(data, this.shape, this.dtype);
   }
@@ -122,4 +159,12 @@ export class Tensor {
     const more = this.size > 8 ? ', ...' : '';
     return `Tensor(${fmt(this.shape)}, ${this.dtype}, [${shown.join(', ')}${more}])`;
   }
+}
+
+function released(t: Tensor): never {
+  throw new FoveaError(
+    'Tensor',
+    `this tensor (shape ${fmt(t.shape)}) was released when the memory scope (tidy) it was made ` +
+      'in ended; return it from the tidy function, or keep() it, to use it afterwards',
+  );
 }

@@ -36,8 +36,8 @@ export function convFlops(geom: GroupedConv): number {
 }
 
 /**
- * Runs one conv job: copies the two inputs (and the bias) into wasm memory, runs `kind` on every
- * thread, and copies the result out. Non-float32 data (float64 gradient checks) and empty shapes
+ * Runs one conv job: places the two inputs (and the bias) in wasm memory, runs `kind` on every
+ * thread, and places the result (operands.ts). Non-float32 data (float64 gradient checks) and empty shapes
  * take the reference kernel, `fallback`.
  */
 function run(
@@ -56,19 +56,9 @@ function run(
   }
   const threads = pool();
   const room = new Operands(threads);
-  const aAt = room.room(a.length);
-  const bAt = room.room(b.length);
-  const outAt = room.room(out.length);
-  const biasAt = bias ? room.room(bias.length) : 0;
-  const heap = new Float32Array(room.buffer());
-  heap.set(a, aAt / 4);
-  heap.set(b, bAt / 4);
-  if (bias) heap.set(bias, biasAt / 4);
-  threads.run(
-    jobWords(kind, geom, [aAt, bAt, outAt, biasAt], activation),
-    convFlops(geom) >= PARALLEL_FLOPS,
-  );
-  out.set(heap.subarray(outAt / 4, outAt / 4 + out.length));
+  const addresses = [room.input(a), room.input(b), room.output(out), bias ? room.input(bias) : 0];
+  threads.run(jobWords(kind, geom, addresses, activation), convFlops(geom) >= PARALLEL_FLOPS);
+  room.finish();
 }
 
 /**
@@ -130,9 +120,9 @@ export function wasmConvWeightGrad(
 const GATE = { relu: 1, relu6: 2 } as const;
 
 /**
- * The kernel interface's `convBackward` on the pool: gout (and y) copied into wasm memory once,
- * gated there in place, then the adjoint job and the weight job (which also sums the bias
- * gradient) read it where it is. Against gating, then calling convAdjoint and convWeightGrad, this
+ * The kernel interface's `convBackward` on the pool: gout placed in wasm memory once (a copy
+ * when there is an activation to gate it by, in place), then the adjoint job and the weight job
+ * (which also sums the bias gradient) read it where it is. Against gating, then calling convAdjoint and convWeightGrad, this
  * saves writing the gated gradient out and copying it back in twice.
  */
 export function wasmConvBackward(args: ConvBackward): void {
@@ -144,19 +134,13 @@ export function wasmConvBackward(args: ConvBackward): void {
   }
   const threads = pool();
   const room = new Operands(threads);
-  const at = (array: TypedArray | undefined) => (array ? room.room(array.length) : 0);
-  const [goutAt, yAt, ginAt, gwAt, gbiasAt] = [gout, activation?.y, gin, gw, gbias].map(at);
-  // x feeds only the weight gradient, w only the input gradient.
-  const xAt = at(gw && x);
-  const wAt = at(gin && w);
-  const heap = new Float32Array(room.buffer());
-  const copyIn = (array: TypedArray | undefined, where: number) => {
-    if (array && where) heap.set(array, where / 4);
-  };
-  copyIn(gout, goutAt);
-  copyIn(activation?.y, yAt);
-  copyIn(gw && x, xAt);
-  copyIn(gin && w, wAt);
+  // The gate writes gout in place, so then it is always a copy; x feeds only the weight gradient,
+  // w only the input gradient.
+  const goutAt = activation ? room.copyIn(gout) : room.input(gout);
+  const yAt = activation ? room.input(activation.y) : 0;
+  const xAt = gw ? room.input(x) : 0;
+  const wAt = gin ? room.input(w) : 0;
+  const [ginAt, gwAt, gbiasAt] = [gin, gw, gbias].map((v) => (v ? room.output(v) : 0));
   const parallel = convFlops(geom) >= PARALLEL_FLOPS;
   if (activation)
     threads.run([JOB.convGate, GATE[activation.kind], gout.length, yAt, goutAt], parallel);
@@ -164,9 +148,5 @@ export function wasmConvBackward(args: ConvBackward): void {
   if (gw || gbias) {
     threads.run(jobWords(JOB.convWeightGrad, geom, [xAt, goutAt, gwAt, gbiasAt]), parallel);
   }
-  const copyOut = (array: TypedArray | undefined, where: number) =>
-    array?.set(heap.subarray(where / 4, where / 4 + array.length));
-  copyOut(gin, ginAt);
-  copyOut(gw, gwAt);
-  copyOut(gbias, gbiasAt);
+  room.finish();
 }

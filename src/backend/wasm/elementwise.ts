@@ -45,7 +45,7 @@ const PARALLEL_ELEMENTS = 1 << 17;
  * Runs one elementwise job, or returns false (the caller then runs the reference kernel) when
  * the operands are not the types the kernels take, the op is too small to repay the copies, or
  * its strides are negative or too many after merging dims. Each input's span (from its offset to
- * the last element it reaches) is copied into wasm memory; the contiguous result is copied back.
+ * the last element it reaches) and the contiguous result are placed in wasm memory (operands.ts).
  */
 function run(
   op: number,
@@ -64,25 +64,11 @@ function run(
   const threads = pool();
   const room = new Operands(threads);
   const spans = strides.map((s) => 1 + s.reduce((sum, v, d) => sum + v * (dims[d] - 1), 0));
-  const bytes = (type: 'f32' | 'u8') => (type === 'f32' ? 4 : 1);
-  const at = inputs.map((_, k) => room.room(spans[k], bytes(inputTypes[k])));
-  const outAt = room.room(out.length, bytes(outType));
-  const memory = room.buffer();
-  const words = [JOB.elementwise, op, dims.length, ...pad(dims), outAt];
-  inputs.forEach((x, k) => {
-    viewOf(inputTypes[k], memory, at[k], spans[k]).set(
-      x.data.subarray(x.offset, x.offset + spans[k]),
-    );
-    words.push(at[k], ...pad(strides[k]));
-  });
+  const words = [JOB.elementwise, op, dims.length, ...pad(dims), room.output(out)];
+  inputs.forEach((x, k) => words.push(room.input(x.data, x.offset, spans[k]), ...pad(strides[k])));
   threads.run(words, out.length >= PARALLEL_ELEMENTS);
-  out.set(viewOf(outType, memory, outAt, out.length));
+  room.finish();
   return true;
-}
-
-/** `length` elements of `type` at byte `at` of wasm memory. */
-function viewOf(type: 'f32' | 'u8', memory: SharedArrayBuffer, at: number, length: number) {
-  return type === 'f32' ? new Float32Array(memory, at, length) : new Uint8Array(memory, at, length);
 }
 
 /** Sizes padded to MAX_DIMS words. */

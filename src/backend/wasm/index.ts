@@ -6,6 +6,7 @@
  */
 import type { Backend } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
+import { release, residentAlloc } from './arena.js';
 import { wasmConv, wasmConvAdjoint, wasmConvBackward, wasmConvWeightGrad } from './conv.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from './elementwise.js';
 import { wasmMatmul } from './matmul.js';
@@ -19,6 +20,8 @@ import { wasmWindowMax, wasmWindowSum, wasmWindowSumBackward } from './window.js
 export const wasmBackend: Backend = {
   ...referenceBackend,
   name: 'wasm',
+  allocScoped: residentAlloc,
+  release,
   unary: wasmUnary,
   binary: wasmBinary,
   where: wasmWhere,

@@ -1,6 +1,7 @@
 import type { MatmulArgs, MatmulOperand } from '../backend.js';
 import { clampBounds } from '../fused-activation.js';
 import { matmul } from '../reference/matmul.js';
+import { residentAddress } from './arena.js';
 import { Operands } from './operands.js';
 import { f32Word, JOB, PARALLEL_FLOPS } from './jobs.js';
 import { pool } from './pool.js';
@@ -13,8 +14,8 @@ const ACCUMULATE = 4;
  * The kernel interface's `matmul` on the WebAssembly SIMD SGEMM, with the reference kernel's
  * semantics: out[b] (+)= op(a[b]) · op(b[b]) for b < batch, shared out among the pool's threads.
  *
- * Float32 only: operands are copied into the module's memory, multiplied there, and the result
- * copied back. Any other dtype (float64 for gradient checks, int32) takes the reference kernel,
+ * Float32 only: operands are used where they are in the module's memory, or copied in (and the
+ * result copied back) when they are JavaScript arrays. Any other dtype (float64 for gradient checks, int32) takes the reference kernel,
  * which also accumulates in float64; the wasm kernel accumulates in float32.
  *
  * @example
@@ -38,31 +39,42 @@ export function wasmMatmul(args: MatmulArgs): void {
   if (batch <= 0 || m <= 0 || n <= 0) return;
   const threads = pool();
   const room = new Operands(threads);
-  // A and B as dense stacks (one matrix if its batch stride is 0), then out.
-  const inA = stack(a, batch, m * k);
-  const inB = stack(b, batch, k * n);
-  const outC = outputLayout(out, batch, m * n);
-  const aAt = room.room(inA.elements);
-  const bAt = room.room(inB.elements);
-  const cAt = room.room(outC.elements);
-  const biasAt = bias ? room.room(n) : 0;
-  const heap = new Float32Array(room.buffer());
-  inA.copyIn(a.data, heap, aAt / 4);
-  inB.copyIn(b.data, heap, bAt / 4);
-  if (bias) heap.set(bias.subarray(0, n), biasAt / 4);
-  if (args.accumulate) outC.copyIn(out.data, heap, cAt / 4);
+  const inA = place(room, a, stack(a, batch, m * k), true);
+  const inB = place(room, b, stack(b, batch, k * n), true);
+  const outC = place(room, out, outputLayout(out, batch, m * n), args.accumulate);
+  const biasAt = bias ? room.input(bias, 0, n) : 0;
   const flags =
     (args.transA ? TRANS_A : 0) | (args.transB ? TRANS_B : 0) | (args.accumulate ? ACCUMULATE : 0);
   threads.run(
     [
-      ...[JOB.matmul, batch, m, n, k, aAt, inA.stride, bAt, inB.stride, cAt, outC.stride, flags],
-      ...[biasAt, ...clampBounds(args.activation).map(f32Word)],
+      ...[JOB.matmul, batch, m, n, k, inA.at, inA.stride, inB.at, inB.stride, outC.at, outC.stride],
+      ...[flags, biasAt, ...clampBounds(args.activation).map(f32Word)],
     ],
     // Entries whose outputs overlap (0 < stride < m·n) must run in order, on one thread.
     2 * batch * m * n * k >= PARALLEL_FLOPS &&
       !(batch > 1 && outC.stride > 0 && outC.stride < m * n),
   );
-  outC.copyOut(heap, cAt / 4, out.data);
+  outC.copyBack?.();
+}
+
+/**
+ * Where `x` is in wasm memory, with its batch stride there: the operand itself when its array
+ * is there already, else a copy laid out by `layout` (read first when `copyIn`), which
+ * `copyBack` writes back into the array.
+ */
+function place(
+  room: Operands,
+  x: MatmulOperand,
+  layout: Placement,
+  copyIn: boolean,
+): { at: number; stride: number; copyBack?: () => void } {
+  const resident = residentAddress(x.data);
+  if (resident >= 0) return { at: resident + 4 * x.offset, stride: x.batchStride };
+  const at = room.room(layout.elements);
+  const data = x.data as Float32Array;
+  if (copyIn) layout.copyIn(data, new Float32Array(room.buffer()), at / 4);
+  const copyBack = () => layout.copyOut(new Float32Array(room.buffer()), at / 4, data);
+  return { at, stride: layout.stride, copyBack };
 }
 
 /** How one operand sits in wasm memory: its element count and batch stride there, and the copies. */

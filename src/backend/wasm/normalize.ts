@@ -14,7 +14,7 @@ const PARALLEL_ELEMENTS = 1 << 16;
 
 /**
  * Runs one normalize job on f32 data: `inputs` (two arrays of x's size and, backward, the
- * per-channel invStd) go into wasm memory, `outputs` come back. Returns false, for the
+ * per-channel invStd) and `outputs` placed in wasm memory (operands.ts). Returns false, for the
  * reference kernel to run instead, on other dtypes and small inputs.
  */
 function run(
@@ -29,17 +29,13 @@ function run(
   }
   const threads = pool();
   const room = new Operands(threads);
-  const at = arrays.map((a) => room.room(a.length));
-  const memory = room.buffer();
-  arrays.forEach((a, k) => {
-    if (!outputs.includes(k)) new Float32Array(memory, at[k], a.length).set(a);
-  });
+  const at = arrays.map((a, k) => (outputs.includes(k) ? room.output(a) : room.input(a)));
   const epsWords = new Int32Array(new Float64Array([eps]).buffer);
   threads.run(
     [JOB.normalize, what, d.outer, d.channels, d.inner, ...epsWords, ...at],
     arrays[0].length >= PARALLEL_ELEMENTS,
   );
-  for (const k of outputs) arrays[k].set(new Float32Array(memory, at[k], arrays[k].length));
+  room.finish();
   return true;
 }
 

@@ -17,8 +17,8 @@ const GRAD = 1;
 
 /**
  * Runs one update job (assembly/optim.ts) on f32 data: `arrays` — the parameter, its gradient,
- * then the kind's buffers, null where absent — go into wasm memory, and all but the gradient
- * come back. The words are the kind, the count, maximize, the arrays' addresses (0 where
+ * then the kind's buffers, null where absent — placed in wasm memory (operands.ts), all but the
+ * gradient updated in place. The words are the kind, the count, maximize, the arrays' addresses (0 where
  * absent), `flags`, and `scalars` as f32. Returns false, for the reference kernel to run
  * instead, on other dtypes and small parameters.
  */
@@ -35,18 +35,15 @@ function run(
   }
   const threads = pool();
   const room = new Operands(threads);
-  const at = arrays.map((a) => (a === null ? 0 : room.room(count)));
-  const memory = room.buffer();
-  arrays.forEach((a, k) => {
-    if (a !== null) new Float32Array(memory, at[k], count).set(a);
-  });
+  // The gradient is read; the parameter and the state are updated in place.
+  const at = arrays.map((a, k) =>
+    a === null ? 0 : k === GRAD ? room.input(a) : room.output(a, 0, count, true),
+  );
   threads.run(
     [kind, count, Number(maximize), ...at, ...flags.map(Number), ...scalars.map(f32Word)],
     count >= PARALLEL_ELEMENTS,
   );
-  arrays.forEach((a, k) => {
-    if (a !== null && k !== GRAD) a.set(new Float32Array(memory, at[k], count));
-  });
+  room.finish();
   return true;
 }
 

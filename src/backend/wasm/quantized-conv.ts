@@ -94,17 +94,12 @@ export function wasmQuantizedConv(
     threads.colsBytes,
   );
   const room = new Operands(threads);
-  const xAt = room.room(x.length);
+  const xAt = room.input(x);
   const qAt = room.room(x.length, 2);
-  const weightsAt = room.room(pack.values.length, 2);
-  const biasAt = room.room(pack.bias.length);
-  const multiplierAt = room.room(pack.multiplier.length, 8);
-  const outAt = room.room(out.length);
-  const buffer = room.buffer();
-  new Float32Array(buffer).set(x, xAt / 4);
-  new Int16Array(buffer).set(pack.values, weightsAt / 2);
-  new Int32Array(buffer).set(pack.bias, biasAt / 4);
-  new Float64Array(buffer).set(pack.multiplier, multiplierAt / 8);
+  const weightsAt = room.copyIn(pack.values);
+  const biasAt = room.copyIn(pack.bias);
+  const multiplierAt = room.copyIn(pack.multiplier);
+  const outAt = room.output(out);
   const { input, output } = quant;
   const quantizeJob = [JOB.quantize, x.length, xAt, qAt, f32Word(input.scale), input.zeroPoint];
   threads.run(quantizeJob, 4 * x.length >= PARALLEL_FLOPS);
@@ -128,5 +123,5 @@ export function wasmQuantizedConv(
     ],
     convFlops(geom) >= PARALLEL_FLOPS,
   );
-  out.set(new Float32Array(buffer, outAt, out.length));
+  room.finish();
 }

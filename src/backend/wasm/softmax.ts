@@ -11,8 +11,8 @@ const MIN_ELEMENTS = 4096;
 const PARALLEL_ELEMENTS = 1 << 16;
 
 /**
- * Runs one log-softmax job on f32 data (assembly/softmax.ts): `arrays` go into wasm memory, the
- * last comes back. Returns false, for the reference kernel to run instead, on other dtypes and
+ * Runs one log-softmax job on f32 data (assembly/softmax.ts): `arrays` placed in wasm memory
+ * (operands.ts), the last one written. Returns false, for the reference kernel to run instead, on other dtypes and
  * small inputs.
  */
 function run(kind: number, d: ReduceDims, arrays: readonly TypedArray[]): boolean {
@@ -21,14 +21,10 @@ function run(kind: number, d: ReduceDims, arrays: readonly TypedArray[]): boolea
   }
   const threads = pool();
   const room = new Operands(threads);
-  const at = arrays.map((a) => room.room(a.length));
-  const memory = room.buffer();
   const result = arrays.length - 1;
-  arrays.forEach((a, k) => {
-    if (k !== result) new Float32Array(memory, at[k], a.length).set(a);
-  });
+  const at = arrays.map((a, k) => (k === result ? room.output(a) : room.input(a)));
   threads.run([kind, d.outer, d.size, d.inner, ...at], arrays[0].length >= PARALLEL_ELEMENTS);
-  arrays[result].set(new Float32Array(memory, at[result], arrays[result].length));
+  room.finish();
   return true;
 }
 

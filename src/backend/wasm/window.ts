@@ -48,8 +48,8 @@ function pairs(g: WindowGeometry): number {
 }
 
 /**
- * Runs one window job over f32 planes: the per-axis window tables, `src` and (for max) room for
- * the argmax go into wasm memory; the result comes back into `dst`. Returns false, for the
+ * Runs one window job over f32 planes: the per-axis window tables, `src`, `dst` and (for max)
+ * the argmax placed in wasm memory (operands.ts). Returns false, for the
  * reference kernel to run instead, on other dtypes, small inputs and more than three axes.
  */
 function run(
@@ -65,22 +65,17 @@ function run(
   const { sizes, starts, counts } = axisWords(g);
   const threads = pool();
   const room = new Operands(threads);
-  const startsAt = room.room(starts.length);
-  const countsAt = room.room(counts.length);
-  const srcAt = room.room(src.length);
-  const dstAt = room.room(dst.length);
+  const startsAt = room.copyIn(starts);
+  const countsAt = room.copyIn(counts);
+  const srcAt = room.input(src);
+  const dstAt = room.output(dst);
   // The max job always writes an argmax: without one asked for, it goes to room not copied out.
-  const argAt = room.room(what === MAX ? dst.length : 0);
-  const memory = room.buffer();
-  new Int32Array(memory, startsAt, starts.length).set(starts);
-  new Int32Array(memory, countsAt, counts.length).set(counts);
-  new Float32Array(memory, srcAt, src.length).set(src);
+  const argAt = argmax ? room.output(argmax) : room.room(what === MAX ? dst.length : 0);
   threads.run(
     [JOB.window, what, g.planes, ...sizes, startsAt, countsAt, srcAt, dstAt, argAt, pairs(g)],
     g.planes * inCount >= PARALLEL_ELEMENTS,
   );
-  dst.set(new Float32Array(memory, dstAt, dst.length));
-  argmax?.set(new Int32Array(memory, argAt, argmax.length));
+  room.finish();
   return true;
 }
 
