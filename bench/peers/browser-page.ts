@@ -29,6 +29,7 @@ export async function prepare(
   for (const { name, shape, dtype } of inputs) {
     operands[name] = await fetchOperand(name, shape, dtype);
   }
+  await prepared?.dispose?.();
   prepared = runner(workload, operands);
 }
 

@@ -14,7 +14,9 @@ import {
   getBackend,
   matmul,
   noGrad,
+  startScope,
   tensor,
+  tidy,
   type Tensor,
 } from '../../src/index.js';
 import type { Runner } from '../harness.js';
@@ -60,18 +62,28 @@ function batches(operand: Operand, batch: number): Tensor[] {
   );
 }
 
-/** `workload` on `inputs` through fovea's public API (also what the Chromium peer's page runs). */
+/**
+ * `workload` on `inputs` through fovea's public API (also what the Chromium peer's page runs).
+ * As TensorFlow.js's peer does with its tensors, the prepared inputs (and model) live in a memory
+ * scope that `dispose` ends, so they are in the backend's memory, and each run is a `tidy`.
+ */
 export function runner(workload: Workload, inputs: Inputs): Runner {
+  const scope = startScope();
+  const run = prepare(workload, inputs);
+  return { run: () => tidy(run), dispose: () => scope.end() };
+}
+
+function prepare(workload: Workload, inputs: Inputs): () => void {
   const task = workload.task;
   switch (task.kind) {
     case 'sgemm': {
       const [a, b] = [toTensor(inputs.a), toTensor(inputs.b)];
-      return { run: () => void matmul(a, b) };
+      return () => void matmul(a, b);
     }
     case 'conv2d': {
       const [x, weight] = [toTensor(inputs.x), toTensor(inputs.weight)];
       const options = { padding: task.padding, groups: task.groups };
-      return { run: () => void noGrad(() => conv2d(x, weight, null, options)) };
+      return () => void noGrad(() => conv2d(x, weight, null, options));
     }
     case 'cnn-train': {
       const model = cnn(task.cnn).train();
@@ -79,19 +91,17 @@ export function runner(workload: Workload, inputs: Inputs): Runner {
       const images = batches(inputs.images, task.batch);
       const labels = batches(inputs.labels, task.batch);
       let step = 0;
-      return {
-        run() {
-          const i = step++ % images.length;
-          optimizer.zeroGrad();
-          crossEntropy(model.forward(images[i]), labels[i]).backward();
-          optimizer.step();
-        },
+      return () => {
+        const i = step++ % images.length;
+        optimizer.zeroGrad();
+        crossEntropy(model.forward(images[i]), labels[i]).backward();
+        optimizer.step();
       };
     }
     case 'cnn-infer': {
       const model = cnn(task.cnn).eval();
       const images = toTensor(inputs.images);
-      return { run: () => void noGrad(() => model.forward(images)) };
+      return () => void noGrad(() => model.forward(images));
     }
   }
 }

@@ -27,7 +27,11 @@ export function arrayView(
   byteOffset: number,
   length: number,
 ): TypedArray {
-  const View = arrayConstructors[dtype] as new (b: ArrayBufferLike, at: number, n: number) => TypedArray;
+  const View = arrayConstructors[dtype] as new (
+    b: ArrayBufferLike,
+    at: number,
+    n: number,
+  ) => TypedArray;
   return new View(buffer, byteOffset, length);
 }
 

@@ -1,4 +1,5 @@
 import { check, fmt, FoveaError } from '../tensor/errors.js';
+import { keep } from '../tensor/scope.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -7,17 +8,21 @@ const bufferSet = new WeakSet<Tensor>();
 
 /**
  * Marks `t` as a parameter: a leaf that requires gradients and that `parameters()` and
- * `stateDict()` find when it is stored in a Module property. Returns `t`.
+ * `stateDict()` find when it is stored in a Module property. It outlives any memory scope it
+ * was made in (`keep`). Returns `t`.
  */
 export function parameter(t: Tensor): Tensor {
   parameterSet.add(t.requireGrad());
-  return t;
+  return keep(t);
 }
 
-/** Marks `t` as a buffer: state saved with the model but not trained (running statistics). */
+/**
+ * Marks `t` as a buffer: state saved with the model but not trained (running statistics). It
+ * outlives any memory scope it was made in (`keep`).
+ */
 export function buffer(t: Tensor): Tensor {
   bufferSet.add(t);
-  return t;
+  return keep(t);
 }
 
 /** Whether a tensor was made a parameter with `parameter()`. */

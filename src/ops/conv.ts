@@ -126,7 +126,9 @@ function convGradients(
   wanted: readonly boolean[],
 ): (Tensor | null)[] {
   const shapes = [x.shape, weight.shape, [weight.shape[0]]];
-  const [gin, gw, gbias] = wanted.map((want, i) => (want ? uninitialized(shapes[i], x.dtype) : null));
+  const [gin, gw, gbias] = wanted.map((want, i) =>
+    want ? uninitialized(shapes[i], x.dtype) : null,
+  );
   getBackend().convBackward({
     x: x.data,
     w: weight.data,

@@ -165,25 +165,28 @@ export abstract class Optimizer<O extends OptimizerOptions, S extends ParamState
    * outside any memory scope (`tidy`): it outlives the step, as the parameters do.
    */
   step(): void {
-    outsideScopes(() => noGrad(() => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          const grad = p.grad;
-          if (!p.requiresGrad || grad === null) continue;
-          check(
-            sameShape(grad.shape, p.shape),
-            this.name,
-            () => `a parameter of shape ${fmt(p.shape)} has a gradient of shape ${fmt(grad.shape)}`,
-          );
-          let state = this.state.get(p);
-          if (state === undefined) {
-            state = this.initState(p, group);
-            this.state.set(p, state);
+    outsideScopes(() =>
+      noGrad(() => {
+        for (const group of this.paramGroups) {
+          for (const p of group.params) {
+            const grad = p.grad;
+            if (!p.requiresGrad || grad === null) continue;
+            check(
+              sameShape(grad.shape, p.shape),
+              this.name,
+              () =>
+                `a parameter of shape ${fmt(p.shape)} has a gradient of shape ${fmt(grad.shape)}`,
+            );
+            let state = this.state.get(p);
+            if (state === undefined) {
+              state = this.initState(p, group);
+              this.state.set(p, state);
+            }
+            this.update(p, grad, state, group);
           }
-          this.update(p, grad, state, group);
         }
-      }
-    }));
+      }),
+    );
   }
 
   /**

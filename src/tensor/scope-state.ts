@@ -28,9 +28,13 @@ export function setInnermostScope(scope: OpenScope | undefined): void {
   innermost = scope;
 }
 
-/** Records a new tensor in the innermost scope, which will release it when it ends. */
-export function recordTensor(tensor: object): void {
+/**
+ * Records a new tensor in the innermost scope, which will release it when it ends; false when
+ * no scope is open.
+ */
+export function recordTensor(tensor: object): boolean {
   innermost?.tensors.push(tensor);
+  return innermost !== undefined;
 }
 
 /** Runs `fn` as if no scope were open: what it makes is ordinary, garbage-collected storage. */

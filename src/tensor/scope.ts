@@ -6,12 +6,7 @@
  */
 import { dtypeOf, type TypedArray } from '../backend/dtype.js';
 import { FoveaError } from './errors.js';
-import {
-  innermostScope,
-  keepInScopes,
-  setInnermostScope,
-  type OpenScope,
-} from './scope-state.js';
+import { innermostScope, keepInScopes, setInnermostScope, type OpenScope } from './scope-state.js';
 import { storageAccess, Tensor } from './tensor.js';
 
 /** An open memory scope from `startScope`; `end` it, innermost first. */
@@ -79,7 +74,10 @@ export function tidy<T>(fn: () => T): T {
   }
   if (result instanceof Promise) {
     scope.end();
-    throw new FoveaError('tidy', 'fn returned a Promise; tidy runs synchronous code: await outside it');
+    throw new FoveaError(
+      'tidy',
+      'fn returned a Promise; tidy runs synchronous code: await outside it',
+    );
   }
   scope.end(result);
   return result;
@@ -107,7 +105,12 @@ function isOpen(scope: OpenScope): boolean {
 function tensorsIn(value: unknown, found: Tensor[] = [], depth = 0): Tensor[] {
   if (value instanceof Tensor) found.push(value);
   else if (depth < 8 && Array.isArray(value)) value.forEach((v) => tensorsIn(v, found, depth + 1));
-  else if (depth < 8 && typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+  else if (
+    depth < 8 &&
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     Object.values(value as object).forEach((v) => tensorsIn(v, found, depth + 1));
   }
   return found;

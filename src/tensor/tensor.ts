@@ -32,6 +32,8 @@ export class Tensor {
   readonly dtype: DType;
   #data: TypedArray | null;
   readonly #size: number;
+  /** Whether a memory scope was open when this tensor was made (it then owns the tensor). */
+  readonly #scoped: boolean;
   /** Whether gradients flow to this tensor; set it on leaves you want `.grad` for. */
   requiresGrad = false;
   #grad: Tensor | null = null;
@@ -49,7 +51,7 @@ export class Tensor {
     this.#size = data.length;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
-    recordTensor(this);
+    this.#scoped = recordTensor(this);
   }
 
   static {
@@ -78,7 +80,7 @@ export class Tensor {
   }
 
   set grad(value: Tensor | null) {
-    if (value) keepInScopes(value);
+    if (value && value.#scoped) keepInScopes(value);
     this.#grad = value;
   }
 

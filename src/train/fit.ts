@@ -6,6 +6,7 @@ import { adversarialBatch, type AttackSpec } from '../robust/adversarial-example
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { concat } from '../ops/concat.js';
 import { check } from '../tensor/errors.js';
+import { tidy } from '../tensor/scope.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Callback, Logs, TrainContext, AnyOptimizer } from './callback.js';
@@ -108,20 +109,24 @@ export async function fit(
     let seen = 0;
     let batchIndex = 0;
     for (const raw of loader) {
-      const transformed = options.batchTransform ? options.batchTransform(raw, generator) : raw;
-      const batch = options.adversarial
-        ? adversarialBatch(model, transformed, options.adversarial, generator)
-        : transformed;
-      const loss = trainStep(model, batch, {
-        lossFn,
-        optimizer: options.optimizer,
-        metrics,
-        generator,
-        step: ctx.globalStep + 1,
-        detectAnomaly: options.detectAnomaly,
+      // One memory scope per step: its tensors live in the backend's memory and are released
+      // at its end; the parameters, their gradients and the optimizer's state outlive it.
+      const { loss, n } = tidy(() => {
+        const transformed = options.batchTransform ? options.batchTransform(raw, generator) : raw;
+        const batch = options.adversarial
+          ? adversarialBatch(model, transformed, options.adversarial, generator)
+          : transformed;
+        const stepLoss = trainStep(model, batch, {
+          lossFn,
+          optimizer: options.optimizer,
+          metrics,
+          generator,
+          step: ctx.globalStep + 1,
+          detectAnomaly: options.detectAnomaly,
+        });
+        return { loss: stepLoss, n: batch.input.shape[0] };
       });
       ctx.globalStep++;
-      const n = batch.input.shape[0];
       lossSum += loss * n;
       seen += n;
       await emit(
@@ -203,11 +208,13 @@ function evaluateBatches(
   try {
     noGrad(() => {
       for (const batch of batches) {
-        const output = model.forward(batch.input);
         const n = batch.input.shape[0];
-        lossSum += lossFn(output, batch.target).item() * n;
+        tidy(() => {
+          const output = model.forward(batch.input);
+          lossSum += lossFn(output, batch.target).item() * n;
+          metrics.forEach((m) => m.update(output, batch.target));
+        });
         seen += n;
-        metrics.forEach((m) => m.update(output, batch.target));
       }
     });
   } finally {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seeded } from '../helpers/seeded.js';
+import { inWasmMemory } from '../helpers/wasm-memory.js';
 import type { BinaryOp, Strided, UnaryOp } from '../../src/backend/backend.js';
 import * as reference from '../../src/backend/reference/elementwise.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from '../../src/backend/wasm/elementwise.js';
@@ -17,9 +18,11 @@ const contiguous = (shape: readonly number[]) => shape.map((_, d) => count(shape
 /** Values with the awkward ones mixed in: zeros of both signs, halves, NaN, infinities. */
 function values(length: number, random: () => number): Float32Array {
   const special = [0, -0, 0.5, -0.5, 1.5, 2.5, NaN, Infinity, -Infinity];
-  return Float32Array.from({ length }, () =>
+  const array = Float32Array.from({ length }, () =>
     random() < 0.05 ? special[Math.floor(random() * special.length)] : (random() * 2 - 1) * 4,
   );
+  // Half the operands sit in wasm memory already, as a scoped tensor's do (no copy in).
+  return random() < 0.5 ? inWasmMemory(array) : array;
 }
 
 /**
@@ -81,7 +84,7 @@ describe('wasm elementwise kernels against the reference, bit for bit', () => {
         const compares = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op);
         const make = () =>
           compares ? new Uint8Array(count(shape)) : new Float32Array(count(shape));
-        const [got, want] = [make(), make()];
+        const [got, want] = [random() < 0.5 ? inWasmMemory(make()) : make(), make()];
         wasmBinary(op, a, b, got, shape);
         reference.binary(op, a, b, want, shape);
         same(got, want, `${op} ${JSON.stringify(shape)} seed ${seed - 1}`);

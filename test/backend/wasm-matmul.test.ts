@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seeded } from '../helpers/seeded.js';
+import { inWasmMemory, releaseCopy } from '../helpers/wasm-memory.js';
 import type { MatmulArgs, MatmulOperand } from '../../src/backend/backend.js';
 import type { TypedArray } from '../../src/backend/dtype.js';
 import type { FusedActivation } from '../../src/backend/fused-activation.js';
@@ -84,6 +85,11 @@ function check(c: Case, seed: number): void {
   };
   const got = out0.slice();
   wasmMatmul(args(a, b, got));
+  // The same product on operands already in wasm memory (no copies): bit for bit the same.
+  const [ra, rb, rout, rbias] = [a, b, out0, bias ?? new Float32Array(0)].map(inWasmMemory);
+  wasmMatmul({ ...args(ra, rb, rout), bias: bias && rbias });
+  assert.deepEqual(rout, got, `${JSON.stringify(c)}: operands in wasm memory`);
+  [ra, rb, rout, rbias].forEach(releaseCopy);
   const want = out0.slice();
   matmul(args(a, b, want));
   const abs = (x: Float32Array) => Float64Array.from(x, Math.abs);

@@ -63,7 +63,9 @@ export class Operands {
   output(array: TypedArray, from = 0, length = array.length - from, readFirst = false): number {
     const resident = residentAddress(array);
     if (resident >= 0) return resident + from * array.BYTES_PER_ELEMENT;
-    const at = readFirst ? this.copyIn(array, from, length) : this.room(length, array.BYTES_PER_ELEMENT);
+    const at = readFirst
+      ? this.copyIn(array, from, length)
+      : this.room(length, array.BYTES_PER_ELEMENT);
     this.copyBacks.push(() => array.set(viewLike(array, this.buffer(), at, length) as never, from));
     return at;
   }
