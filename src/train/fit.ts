@@ -226,17 +226,17 @@ function evaluateBatches(
 
 /**
  * The model's outputs for a batch tensor or for every sample of a dataset (in order), in eval
- * mode without gradients.
+ * mode without gradients; each batch's forward runs in a memory scope that keeps only its output.
  */
 export function predict(model: Module, data: Tensor | Dataset, { batchSize = 256 } = {}): Tensor {
   const wasTraining = model.training;
   model.eval();
   try {
     return noGrad(() => {
-      if (!('get' in data)) return model.forward(data);
+      if (!('get' in data)) return tidy(() => model.forward(data));
       const outputs: Tensor[] = [];
       for (const batch of new DataLoader(data, { batchSize, shuffle: false }))
-        outputs.push(model.forward(batch.input));
+        outputs.push(tidy(() => model.forward(batch.input)));
       return concat(outputs, 0);
     });
   } finally {
