@@ -30,8 +30,8 @@ export interface Backend {
   /** Takes back an array `allocScoped` returned; nothing may use it afterwards. */
   release?(array: TypedArray): void;
   /**
-   * The buffers `alloc` returned that are still alive (not yet reclaimed by the garbage
-   * collector or the backend's pool), and their bytes: what a leak test watches. A backend may
+   * The buffers `alloc` and `allocScoped` returned that are still alive (not yet reclaimed by
+   * the garbage collector, or released), and their bytes: what a leak test watches. A backend may
    * start counting at the first call (the reference backend does, to cost nothing otherwise).
    */
   memory?(): MemoryStats;

@@ -3,6 +3,11 @@ import { after, describe, it } from 'node:test';
 import {
   Adam,
   Conv2d,
+  Flatten,
+  Sequential,
+  TensorDataset,
+  fit,
+  predict,
   FoveaError,
   Linear,
   Tensor,
@@ -179,6 +184,42 @@ for (const backend of ['wasm', 'reference']) {
       );
       assert.ok(losses[2] < losses[0], `the loss falls: ${losses.join(', ')}`);
       if (backend === 'wasm') assert.equal(residentMemory().liveBlocks, 0);
+    });
+
+    it('fit and predict leave no tensor in wasm memory, nor any parameter', async () => {
+      setBackend(backend);
+      manualSeed(4);
+      const model = new Sequential(
+        new Conv2d(1, 8, 3, { activation: 'relu' }),
+        new Flatten(),
+        new Linear(800, 300),
+      );
+      const data = new TensorDataset(
+        randn([48, 1, 12, 12]),
+        targets(Array.from({ length: 48 }, (_, i) => i % 3)),
+      );
+      let scoped = false; // whether fit's steps made their tensors in wasm memory
+      const loss = (output: Tensor, target: Tensor) => {
+        scoped ||= residentAddress(output.data) >= 0;
+        return crossEntropy(output, target);
+      };
+      const history = await fit(model, data, {
+        optimizer: new Adam(model.parameters()),
+        epochs: 2,
+        batchSize: 16,
+        validation: data,
+        loss,
+      });
+      assert.equal(scoped, backend === 'wasm');
+      assert.ok(history[1].loss < history[0].loss, 'it trains');
+      assert.equal(predict(model, data).shape[0], 48);
+      if (backend === 'wasm') {
+        assert.equal(residentMemory().liveBlocks, 0);
+        for (const p of model.parameters()) {
+          assert.equal(residentAddress(p.data), -1);
+          assert.equal(residentAddress(p.grad!.data), -1);
+        }
+      }
     });
 
     it('releases everything when fn throws, and refuses a Promise', () => {

@@ -6,7 +6,7 @@
  */
 import type { Backend } from '../backend.js';
 import { referenceBackend } from '../reference/index.js';
-import { release, residentAlloc } from './arena.js';
+import { release, residentAlloc, residentMemory } from './arena.js';
 import { wasmConv, wasmConvAdjoint, wasmConvBackward, wasmConvWeightGrad } from './conv.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from './elementwise.js';
 import { wasmMatmul } from './matmul.js';
@@ -22,6 +22,14 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   allocScoped: residentAlloc,
   release,
+  memory() {
+    const inJavaScript = referenceBackend.memory!();
+    const resident = residentMemory();
+    return {
+      liveBuffers: inJavaScript.liveBuffers + resident.liveBlocks,
+      liveBytes: inJavaScript.liveBytes + resident.liveBytes,
+    };
+  },
   unary: wasmUnary,
   binary: wasmBinary,
   where: wasmWhere,
