@@ -13,6 +13,17 @@ import { pool, type Pool } from './pool.js';
 
 /** Smaller arrays stay in JavaScript: a block costs more bookkeeping than copying them does. */
 const MIN_BYTES = 4096;
+let minBytes = MIN_BYTES;
+
+/**
+ * Sets the size from which scoped arrays go into wasm memory (4096 bytes unless told; 0: every
+ * one), for tests that run small tensors through the in-place paths. Returns the old value.
+ */
+export function setResidentMinimum(bytes = MIN_BYTES): number {
+  const old = minBytes;
+  minBytes = bytes;
+  return old;
+}
 
 /** The arena of one pool: its free blocks by size, its top, and the buffers its views are on. */
 interface Arena {
@@ -49,7 +60,7 @@ function current(): Arena {
  */
 export function residentAlloc(dtype: DType, size: number, zeroed: boolean): TypedArray | undefined {
   const bytes = align(size * arrayConstructors[dtype].BYTES_PER_ELEMENT);
-  if (bytes < MIN_BYTES) return undefined;
+  if (bytes < minBytes || bytes === 0) return undefined;
   const a = current();
   let at = a.free.get(bytes)?.pop();
   if (at === undefined) {
