@@ -74,14 +74,19 @@ function scenario(seed: number): number[][] {
   });
   const mixed = where(gt(product, 0), mul(product, 2), sub(product, randn([1, 40, 1])));
   const logits = logSoftmax(dense, 1);
+  const sliced = slice(y, 3, 2, 10); // a strided copy from an offset
+  // Two fused convs whose outputs are added get the one same gradient tensor from the add.
+  const twin = add(
+    conv2d(x, randn([8, 8, 3, 3]), null, { padding: 1, activation: 'relu' }),
+    conv2d(x, randn([8, 8, 3, 3]), null, { padding: 1, activation: 'relu6' }),
+  );
   const loss = add(
     add(pooled.sum(), normed.mul(normed).sum()),
-    add(logits.sum(), add(mixed.sum(), add(t.sum(), bt.sum()))),
+    add(logits.sum(), add(mixed.sum(), add(t.sum(), add(bt.sum(), twin.mul(twin).sum())))),
   );
   loss.backward();
   const oneD = conv1d(randn([2, 6, 300]), randn([12, 3, 5]), null, { groups: 2, stride: 3 });
   const threeD = conv3d(randn([1, 2, 12, 12, 12]), randn([4, 2, 3, 3, 3]), null, { padding: 1 });
-  const sliced = slice(y, 3, 2, 10); // a strided copy from an offset
   const values = [
     y,
     dw,
