@@ -713,18 +713,20 @@ export function f32_conv_weight_job(job: usize, thread: i32, threads: i32, work:
   }
 }
 
-// The gate job's words: kind, the activation (1: ReLU, GATE_RELU6: ReLU6), count, y, g.
+// The gate job's words: kind, the activation (1: ReLU, GATE_RELU6: ReLU6), count, y, g, out.
 const GATE_RELU6 = 2;
 
 /**
- * g = g where the fused activation's slope at y is 1 (y > 0 for ReLU, 0 < y < 6 for ReLU6), else
- * 0, in place: the start of a conv's backward pass. NaN in y gates to 0, as the relu op's backward.
+ * out = g where the fused activation's slope at y is 1 (y > 0 for ReLU, 0 < y < 6 for ReLU6),
+ * else 0: the start of a conv's backward pass (out may be g itself). NaN in y gates to 0, as the
+ * relu op's backward.
  */
 export function f32_conv_gate_job(job: usize, thread: i32, threads: i32): void {
   const relu6 = arg(job, 1) == GATE_RELU6;
   const count = arg(job, 2);
   const y = ptr(job, 3);
   const g = ptr(job, 4);
+  const out = ptr(job, 5);
   const zero = f32x4.splat(0);
   const six = f32x4.splat(6);
   let i = shareStart(count, threads, thread, 4);
@@ -734,11 +736,11 @@ export function f32_conv_gate_job(job: usize, thread: i32, threads: i32): void {
     const v = v128.load(y + at);
     const positive = f32x4.gt(v, zero);
     const pass = relu6 ? v128.and(positive, f32x4.lt(v, six)) : positive;
-    v128.store(g + at, v128.and(v128.load(g + at), pass));
+    v128.store(out + at, v128.and(v128.load(g + at), pass));
   }
   for (; i < end; i++) {
     const at = (<usize>i) << 2;
     const v = load<f32>(y + at);
-    if (!(v > 0 && (!relu6 || v < 6))) store<f32>(g + at, 0);
+    store<f32>(out + at, v > 0 && (!relu6 || v < 6) ? load<f32>(g + at) : 0);
   }
 }

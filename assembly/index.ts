@@ -16,6 +16,7 @@ import { normalize_job } from './normalize';
 import { qu8_conv_job, qu8_quantize_job } from './qu8-conv';
 import { adagrad_job, adam_job, rmsprop_job, sgd_job } from './optim';
 import { log_softmax_backward_job, log_softmax_job } from './softmax';
+import { f32_scatter_add_job } from './scatter';
 
 export { f32_gemm_workspace_bytes };
 
@@ -41,6 +42,7 @@ const ADAGRAD = 13;
 const CONV_GATE = 14;
 const LOG_SOFTMAX = 15;
 const LOG_SOFTMAX_BACKWARD = 16;
+const SCATTER_ADD = 17;
 
 /** Runs this thread's share of the job at `job`; `work` is this thread's scratch memory. */
 export function run_job(job: usize, thread: i32, threads: i32, work: usize): void {
@@ -61,5 +63,6 @@ export function run_job(job: usize, thread: i32, threads: i32, work: usize): voi
   else if (kind == CONV_GATE) f32_conv_gate_job(job, thread, threads);
   else if (kind == LOG_SOFTMAX) log_softmax_job(job, thread, threads);
   else if (kind == LOG_SOFTMAX_BACKWARD) log_softmax_backward_job(job, thread, threads);
+  else if (kind == SCATTER_ADD) f32_scatter_add_job(job, thread, threads);
   else unreachable();
 }

@@ -6,6 +6,8 @@ import type { BinaryOp, Strided, UnaryOp } from '../../src/backend/backend.js';
 import * as reference from '../../src/backend/reference/elementwise.js';
 import { wasmBinary, wasmCopy, wasmUnary, wasmWhere } from '../../src/backend/wasm/elementwise.js';
 import { windowMax, windowSum, windowSumBackward } from '../../src/backend/reference/window.js';
+import { scatterAdd } from '../../src/backend/reference/gather.js';
+import { wasmScatterAdd } from '../../src/backend/wasm/scatter.js';
 import {
   wasmWindowMax,
   wasmWindowSum,
@@ -253,6 +255,29 @@ describe('wasm pooling windows against the reference, bit for bit', () => {
       wasmWindowSumBackward(want, g, gin);
       windowSumBackward(want, g, wantGin);
       same(gin, wantGin, 'windowSumBackward');
+    }
+  });
+});
+
+describe('wasm scatter-add against the reference, bit for bit', () => {
+  it("max pooling's backward (inner 1) and gather's (inner > 1), adding into out", () => {
+    const random = seeded(9);
+    const cases = [
+      { outer: 4096, size: 4, count: 1, inner: 1 }, // argmax of 2×2 windows, one per window
+      { outer: 300, size: 9, count: 20, inner: 1 }, // overlapping windows: repeated indices
+      { outer: 7, size: 5, count: 6, inner: 130 },
+      { outer: 1, size: 3000, count: 5000, inner: 1 }, // one slice: the caller alone
+    ];
+    for (const [i, dims] of cases.entries()) {
+      const { outer, size, count: n, inner } = dims;
+      const src = values(outer * n * inner, random);
+      const raw = Int32Array.from({ length: src.length }, () => Math.floor(random() * size));
+      const index = i % 2 ? inWasmMemory(raw) : raw;
+      const start = values(outer * size * inner, random); // out is added into
+      const [got, want] = [i < 2 ? inWasmMemory(start.slice()) : start.slice(), start.slice()];
+      wasmScatterAdd(src, index, dims, got);
+      scatterAdd(src, index, dims, want);
+      same(got, want, `scatterAdd ${JSON.stringify(dims)}`);
     }
   });
 });

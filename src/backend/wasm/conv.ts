@@ -120,10 +120,11 @@ export function wasmConvWeightGrad(
 const GATE = { relu: 1, relu6: 2 } as const;
 
 /**
- * The kernel interface's `convBackward` on the pool: gout placed in wasm memory once (a copy
- * when there is an activation to gate it by, in place), then the adjoint job and the weight job
- * (which also sums the bias gradient) read it where it is. Against gating, then calling convAdjoint and convWeightGrad, this
- * saves writing the gated gradient out and copying it back in twice.
+ * The kernel interface's `convBackward` on the pool: gout placed in wasm memory once and gated
+ * there (into room of its own) by the fused activation, then the adjoint job and the weight job
+ * (which also sums the bias gradient) read it where it is. Against gating, then calling
+ * convAdjoint and convWeightGrad, this saves writing the gated gradient out and copying it back
+ * in twice.
  */
 export function wasmConvBackward(args: ConvBackward): void {
   const { x, w, gout, geom, activation, gin, gw, gbias } = args;
@@ -134,19 +135,22 @@ export function wasmConvBackward(args: ConvBackward): void {
   }
   const threads = pool();
   const room = new Operands(threads);
-  // The gate writes gout in place, so then it is always a copy; x feeds only the weight gradient,
-  // w only the input gradient.
-  const goutAt = activation ? room.copyIn(gout) : room.input(gout);
+  // x feeds only the weight gradient, w only the input gradient.
+  const goutAt = room.input(gout);
   const yAt = activation ? room.input(activation.y) : 0;
   const xAt = gw ? room.input(x) : 0;
   const wAt = gin ? room.input(w) : 0;
   const [ginAt, gwAt, gbiasAt] = [gin, gw, gbias].map((v) => (v ? room.output(v) : 0));
   const parallel = convFlops(geom) >= PARALLEL_FLOPS;
-  if (activation)
-    threads.run([JOB.convGate, GATE[activation.kind], gout.length, yAt, goutAt], parallel);
-  if (gin) threads.run(jobWords(JOB.convAdjoint, geom, [goutAt, wAt, ginAt, 0]), parallel);
+  // The gated gradient goes to room of its own: gout may be the caller's array.
+  const gatedAt = activation ? room.room(gout.length) : goutAt;
+  if (activation) {
+    const kind = GATE[activation.kind];
+    threads.run([JOB.convGate, kind, gout.length, yAt, goutAt, gatedAt], parallel);
+  }
+  if (gin) threads.run(jobWords(JOB.convAdjoint, geom, [gatedAt, wAt, ginAt, 0]), parallel);
   if (gw || gbias) {
-    threads.run(jobWords(JOB.convWeightGrad, geom, [xAt, goutAt, gwAt, gbiasAt]), parallel);
+    threads.run(jobWords(JOB.convWeightGrad, geom, [xAt, gatedAt, gwAt, gbiasAt]), parallel);
   }
   room.finish();
 }

@@ -13,6 +13,7 @@ import { wasmMatmul } from './matmul.js';
 import { wasmNormalize, wasmNormalizeBackward } from './normalize.js';
 import { wasmAdagradUpdate, wasmAdamUpdate, wasmRmspropUpdate, wasmSgdUpdate } from './optim.js';
 import { wasmQuantizedConv } from './quantized-conv.js';
+import { wasmScatterAdd } from './scatter.js';
 import { wasmLogSoftmax, wasmLogSoftmaxBackward } from './softmax.js';
 import { wasmWindowMax, wasmWindowSum, wasmWindowSumBackward } from './window.js';
 
@@ -47,6 +48,7 @@ export const wasmBackend: Backend = {
   windowMax: wasmWindowMax,
   windowSum: wasmWindowSum,
   windowSumBackward: wasmWindowSumBackward,
+  scatterAdd: wasmScatterAdd,
   adamUpdate: wasmAdamUpdate,
   sgdUpdate: wasmSgdUpdate,
   rmspropUpdate: wasmRmspropUpdate,

@@ -16,6 +16,7 @@ export const JOB = {
   convGate: 14,
   logSoftmax: 15,
   logSoftmaxBackward: 16,
+  scatterAdd: 17,
 } as const;
 
 /**
