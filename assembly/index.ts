@@ -17,6 +17,7 @@ import { qu8_conv_job, qu8_quantize_job } from './qu8-conv';
 import { adagrad_job, adam_job, rmsprop_job, sgd_job } from './optim';
 import { log_softmax_backward_job, log_softmax_job } from './softmax';
 import { f32_scatter_add_job } from './scatter';
+import { ptr } from './job';
 
 export { f32_gemm_workspace_bytes };
 
@@ -43,6 +44,7 @@ const CONV_GATE = 14;
 const LOG_SOFTMAX = 15;
 const LOG_SOFTMAX_BACKWARD = 16;
 const SCATTER_ADD = 17;
+const ZERO = 18;
 
 /** Runs this thread's share of the job at `job`; `work` is this thread's scratch memory. */
 export function run_job(job: usize, thread: i32, threads: i32, work: usize): void {
@@ -64,5 +66,6 @@ export function run_job(job: usize, thread: i32, threads: i32, work: usize): voi
   else if (kind == LOG_SOFTMAX) log_softmax_job(job, thread, threads);
   else if (kind == LOG_SOFTMAX_BACKWARD) log_softmax_backward_job(job, thread, threads);
   else if (kind == SCATTER_ADD) f32_scatter_add_job(job, thread, threads);
+  else if (kind == ZERO) memory.fill(ptr(job, 1), 0, ptr(job, 2));
   else unreachable();
 }

@@ -97,7 +97,7 @@ function topologicalOrder(root: Tensor): Tensor[] {
 
 /** Elementwise sum of two same-shape tensors, straight on the kernel (autograd sits below ops). */
 function add(a: Tensor, b: Tensor): Tensor {
-  const out = allocStorage(a.dtype, a.size);
+  const out = allocStorage(a.dtype, a.size, false);
   const strides = contiguousStrides(a.shape);
   getBackend().binary(
     'add',

@@ -27,7 +27,7 @@ function make(data: TypedArray, shape: Shape, dtype: DType, requiresGrad = false
 function filled(shape: Shape, options: CreateOptions, fill: (i: number) => number, op: string) {
   checkShape(shape, op);
   const dtype = options.dtype ?? 'float32';
-  const data = allocStorage(dtype, numel(shape));
+  const data = allocStorage(dtype, numel(shape), false);
   for (let i = 0; i < data.length; i++) data[i] = fill(i);
   return make(data, shape, dtype, options.requiresGrad);
 }
@@ -53,7 +53,7 @@ export function tensor(
       () =>
         `typed array has ${values.length} elements but shape ${fmt(shape)} needs ${numel(shape)}`,
     );
-    const data = allocStorage(dtype, values.length);
+    const data = allocStorage(dtype, values.length, false);
     data.set(values);
     return make(data, shape, dtype, options.requiresGrad);
   }

@@ -137,7 +137,7 @@ export class Tensor {
 
   /** An independent copy of this tensor's values, outside the graph. */
   clone(): Tensor {
-    const data = allocStorage(this.dtype, this.size);
+    const data = allocStorage(this.dtype, this.size, false);
     data.set(this.data);
     return new Tensor(data, this.shape, this.dtype);
   }

@@ -8,6 +8,7 @@
  * per-call operand area (operands.ts) up with it.
  */
 import { arrayConstructors, arrayView, type DType, type TypedArray } from '../dtype.js';
+import { JOB } from './jobs.js';
 import { align, reserve } from './kernels.js';
 import { pool, type Pool } from './pool.js';
 
@@ -71,8 +72,8 @@ export function residentAlloc(dtype: DType, size: number, zeroed: boolean): Type
   a.buffers.add(buffer);
   a.liveBlocks++;
   a.liveBytes += bytes;
-  const array = arrayView(dtype, buffer, at, size);
-  return zeroed ? array.fill(0) : array;
+  if (zeroed) a.pool.run([JOB.zero, at, bytes], false);
+  return arrayView(dtype, buffer, at, size);
 }
 
 /** Returns an array `residentAlloc` made to the arena; its memory is reused from now on. */

@@ -17,6 +17,8 @@ export const JOB = {
   logSoftmax: 15,
   logSoftmaxBackward: 16,
   scatterAdd: 17,
+  /** Zeroes bytes [word 1, word 1 + word 2): V8's fill of a shared typed array is ~5× slower. */
+  zero: 18,
 } as const;
 
 /**
