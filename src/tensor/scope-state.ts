@@ -39,12 +39,12 @@ export function recordTensor(tensor: object): boolean {
 
 /** Runs `fn` as if no scope were open: what it makes is ordinary, garbage-collected storage. */
 export function outsideScopes<T>(fn: () => T): T {
-  const open = innermostScope();
-  setInnermostScope(undefined);
+  const open = innermost;
+  innermost = undefined;
   try {
     return fn();
   } finally {
-    setInnermostScope(open);
+    innermost = open;
   }
 }
 

@@ -37,9 +37,9 @@ export function startScope(): MemoryScope {
       if (innermostScope() !== scope) {
         throw new FoveaError(
           'MemoryScope.end',
-          innermostScope() === undefined || !isOpen(scope)
-            ? 'this scope has already ended'
-            : 'a scope opened inside this one is still open; end it first',
+          isOpen(scope)
+            ? 'a scope opened inside this one is still open; end it first'
+            : 'this scope has already ended',
         );
       }
       close(scope, result);
