@@ -1,4 +1,4 @@
-import type { ReduceDims, ReduceOp } from '../backend/backend.js';
+import type { ReduceOp } from '../backend/backend.js';
 import { isFloat } from '../backend/dtype.js';
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
@@ -11,7 +11,7 @@ import { eq, where } from './compare.js';
 import { expand } from './permute.js';
 import { reshape } from './reshape.js';
 import { exp, log, sqrt } from './unary.js';
-import { checkFloat, empty } from './util.js';
+import { checkFloat, empty, middleDims } from './util.js';
 import { traced } from './trace.js';
 
 /** Which axes a reduction covers: one axis, several, or all (undefined). */
@@ -37,17 +37,6 @@ function reducedShape(
   return keepdim
     ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
     : shape.filter((_, i) => !axes.includes(i));
-}
-
-const prod = (list: readonly number[]) => list.reduce((a, b) => a * b, 1);
-
-/** x's shape viewed as [outer, size, inner] around the adjacent axes first..last. */
-function middleDims(shape: readonly number[], first: number, last: number): ReduceDims {
-  return {
-    outer: prod(shape.slice(0, first)),
-    size: prod(shape.slice(first, last + 1)),
-    inner: prod(shape.slice(last + 1)),
-  };
 }
 
 /** Maximal runs of adjacent axes, e.g. [0, 2, 3] → [[0, 0], [2, 3]]. */

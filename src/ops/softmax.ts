@@ -1,10 +1,10 @@
 import { record } from '../autograd/node.js';
 import { getBackend } from '../tensor/backend-registry.js';
-import { normalizeAxis, numel } from '../tensor/shape.js';
+import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reshape } from './reshape.js';
 import { exp } from './unary.js';
-import { checkFloat, uninitialized } from './util.js';
+import { checkFloat, middleDims, uninitialized } from './util.js';
 import { traced } from './trace.js';
 
 /**
@@ -19,11 +19,7 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
   const axis = normalizeAxis(dim, x.ndim, 'logSoftmax');
   // A 0-d tensor is a single entry along its one implicit dim, as PyTorch treats it.
   if (x.ndim === 0) return reshape(logSoftmax(reshape(x, [1]), 0), []);
-  const dims = {
-    outer: numel(x.shape.slice(0, axis)),
-    size: x.shape[axis],
-    inner: numel(x.shape.slice(axis + 1)),
-  };
+  const dims = middleDims(x.shape, axis, axis);
   const y = uninitialized(x.shape, x.dtype);
   getBackend().logSoftmax(x.data, dims, y.data);
   record('logSoftmax', y, [x], (g) => {

@@ -1,4 +1,4 @@
-import type { Strided } from '../backend/backend.js';
+import type { ReduceDims, Strided } from '../backend/backend.js';
 import { isFloat, type DType } from '../backend/dtype.js';
 import { allocStorage } from '../tensor/scope-state.js';
 import { check, fmt } from '../tensor/errors.js';
@@ -19,6 +19,15 @@ export function empty(shape: Shape, dtype: DType): Tensor {
  */
 export function uninitialized(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocStorage(dtype, numel(shape), false), shape, dtype);
+}
+
+/** x's shape viewed as [outer, size, inner] around the adjacent axes first..last. */
+export function middleDims(shape: readonly number[], first: number, last: number): ReduceDims {
+  return {
+    outer: numel(shape.slice(0, first)),
+    size: numel(shape.slice(first, last + 1)),
+    inner: numel(shape.slice(last + 1)),
+  };
 }
 
 /** A contiguous tensor read as a strided view (its own strides, offset 0). */

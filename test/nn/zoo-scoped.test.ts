@@ -53,6 +53,8 @@ function train(make: () => Module, shape: number[], classes: number, scoped: boo
       const loss = crossEntropy(out, target);
       loss.backward();
       optimizer.step();
+      // Inside the scope the step's activations and gradients are blocks of wasm memory.
+      assert.equal(residentMemory().liveBlocks > 0, scoped);
       return loss.item();
     };
     losses.push(scoped ? tidy(step) : step());
