@@ -138,7 +138,7 @@ for (const [name, isa] of browsers) {
         assertMatches(run.result, oracle);
       });
 
-      it('trains on Web Workers from a module worker, which may block', async () => {
+      it('trains on Web Workers from a module worker', async () => {
         const run = await inPage<WorkerRun>('isolated', 'page.inWorker(2)');
         assert.deepEqual(run.info, { isa, threads: 2 });
         assertMatches(run.result, oracle);

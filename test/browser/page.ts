@@ -48,7 +48,7 @@ export async function onMainThread(threads?: number): Promise<PageRun> {
   };
 }
 
-/** `run` in a module worker (worker.ts), where fovea's caller may block. */
+/** `run` in a module worker (worker.ts). */
 export function inWorker(threads?: number): Promise<WorkerRun> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(`${folder}worker.js`, { type: 'module' });

@@ -38,7 +38,7 @@ export interface WasmHost {
   threadCount(): number;
   /** Starts a worker thread running `workerLoop` over `data`; resolves once it is listening. */
   startWorker(data: WorkerData): Promise<void>;
-  /** Returns once `words[index]` is no longer `value` (blocking where the thread may block). */
+  /** Returns once `words[index]` is no longer `value` (Node sleeps in Atomics.wait; browsers spin). */
   waitWhile(words: Int32Array, index: number, value: number): void;
 }
 
